@@ -1,0 +1,61 @@
+namespace WcLayer.Oci;
+
+/// <summary>
+/// The OCI tar bridge (hcsshim's <c>pkg/ociwclayer</c> over go-winio's <c>backuptar</c>): converts between Windows
+/// layer tars and any <see cref="ILayerReader"/>/<see cref="ILayerWriter"/>.
+/// </summary>
+public static class OciLayer
+{
+    /// <summary>The whiteout name prefix: <c>dir/.wh.name</c> deletes <c>dir/name</c> from the parent layers.</summary>
+    public const string WhiteoutPrefix = ".wh.";
+
+    /// <summary>
+    /// Writes the entries of a layer tar into <paramref name="writer"/>: whiteouts become <see cref="ILayerWriter.Remove"/>,
+    /// hard links <see cref="ILayerWriter.AddLink"/>, everything else <see cref="ILayerWriter.Add"/> plus its backup
+    /// stream (security descriptor, extended attributes sorted by name, reparse point, data, alternate data streams).
+    /// The writer is not committed: the caller commits on success and disposes (discards) on failure.
+    /// </summary>
+    /// <param name="tar">An uncompressed tar stream; it need not be seekable.</param>
+    /// <param name="writer">Receives the layer.</param>
+    /// <param name="progress">Reports each entry.</param>
+    /// <param name="cancellationToken">Checked between entries.</param>
+    /// <returns>The total size of the regular files' main data streams, as hcsshim returns.</returns>
+    /// <exception cref="InvalidDataException">The tar is malformed or not a valid Windows layer (the message names the entry).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static Task<long> WriteLayerFromTarAsync(Stream tar, ILayerWriter writer, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        WriteLayerFromTarAsync(tar, writer, new TarImportOptions(), progress, cancellationToken);
+
+    /// <summary>As <see cref="WriteLayerFromTarAsync(Stream, ILayerWriter, IProgress{LayerProgress}?, CancellationToken)"/>, with options.</summary>
+    /// <param name="tar">An uncompressed tar stream; it need not be seekable.</param>
+    /// <param name="writer">Receives the layer.</param>
+    /// <param name="options">Import options.</param>
+    /// <param name="progress">Reports each entry.</param>
+    /// <param name="cancellationToken">Checked between entries.</param>
+    /// <returns>The total size of the regular files' main data streams.</returns>
+    public static Task<long> WriteLayerFromTarAsync(Stream tar, ILayerWriter writer, TarImportOptions options, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tar);
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(options);
+        return TarToLayerConverter.ConvertAsync(tar, writer, options, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the entries of <paramref name="reader"/> as a layer tar, deterministically (the same layer always gives
+    /// the same bytes, in the layout Go's archive/tar gives hcsshim): tombstones become whiteouts, the second and later
+    /// names of a file with several links become hard-link entries, and each entry carries its Windows metadata as
+    /// PAX records. Unset (0) access and change times are not written.
+    /// </summary>
+    /// <param name="reader">The layer to export.</param>
+    /// <param name="tar">Receives the tar; it need not be seekable.</param>
+    /// <param name="progress">Reports each entry.</param>
+    /// <param name="cancellationToken">Checked between entries; a cancelled export leaves a truncated tar.</param>
+    /// <returns>A task that completes when the tar is written.</returns>
+    /// <exception cref="InvalidDataException">An entry's backup stream is malformed or cannot be represented in a tar (the message names the entry).</exception>
+    public static Task WriteTarFromLayerAsync(ILayerReader reader, Stream tar, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(tar);
+        return LayerToTarConverter.ConvertAsync(reader, tar, progress, cancellationToken);
+    }
+}
