@@ -96,6 +96,12 @@ public static class ExtendedAttributeList
                 throw new InvalidDataException($"invalid extended attribute buffer: the entry at offset {offset} has NextEntryOffset {next}, inside its own {entrySize} bytes.");
             }
 
+            // go-winio stops quietly here, but a non-zero NextEntryOffset promises another entry: the buffer was cut.
+            if (next != 0 && next == (uint)entry.Length)
+            {
+                throw new InvalidDataException($"invalid extended attribute buffer: the entry at offset {offset} has NextEntryOffset {next}, but the buffer ends there.");
+            }
+
             string name = Encoding.UTF8.GetString(entry.Slice(EntryHeaderSize, nameLength));
             attributes.Add(new ExtendedAttribute(name, entry.Slice(valueStart, valueLength).ToArray(), flags));
             if (next == 0)
