@@ -207,6 +207,8 @@ public class BackupStreamTests
         using var writer = new BackupStreamWriter(new MemoryStream());
         Assert.Throws<ArgumentOutOfRangeException>(() => writer.WriteHeader(DataHeader with { Size = -1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => writer.WriteHeader(SparseHeader with { Offset = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => writer.WriteHeader(SparseHeader with { Size = long.MaxValue - 7 }));
+        writer.WriteHeader(SparseHeader with { Size = 0 });
     }
 
     [Fact]
