@@ -27,7 +27,7 @@ public sealed class BackupStreamWriter : IDisposable
     /// <summary>Starts a stream.</summary>
     /// <param name="header">The header; <see cref="BackupStreamHeader.Size"/> is the data size (excluding a sparse block's offset).</param>
     /// <exception cref="InvalidOperationException">The previous stream is incomplete ("missing N bytes").</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The size or sparse offset is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The size or sparse offset is negative, or a sparse block's size plus its 8-byte offset field overflows.</exception>
     public void WriteHeader(BackupStreamHeader header)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -41,10 +41,16 @@ public sealed class BackupStreamWriter : IDisposable
         string name = header.Name ?? string.Empty;
         int nameBytes = Encoding.Unicode.GetByteCount(name);
         bool sparse = header.Id == BackupStreamId.SparseBlock;
+        if (sparse)
+        {
+            // The wire size adds the 8-byte offset and must still fit an int64.
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(header.Size, long.MaxValue - sizeof(long), nameof(header));
+        }
+
         Span<byte> buffer = stackalloc byte[BackupStreamHeader.FixedSize + sizeof(long)];
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)header.Id);
         BinaryPrimitives.WriteUInt32LittleEndian(buffer[4..], (uint)header.Attributes);
-        BinaryPrimitives.WriteInt64LittleEndian(buffer[8..], sparse ? checked(header.Size + sizeof(long)) : header.Size);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer[8..], sparse ? header.Size + sizeof(long) : header.Size);
         BinaryPrimitives.WriteUInt32LittleEndian(buffer[16..], (uint)nameBytes);
         _destination.Write(buffer[..BackupStreamHeader.FixedSize]);
         if (nameBytes > 0)
