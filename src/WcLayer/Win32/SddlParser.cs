@@ -142,28 +142,40 @@ internal sealed class SddlParser
         Span<int> starts = stackalloc int[6];
         Span<int> ends = stackalloc int[6];
         int field = 0;
+        int seventhField = -1;
         starts[0] = open + 1;
-        for (int i = open + 1; i < close; i++)
+        for (int i = open + 1; i < close && seventhField < 0; i++)
         {
             if (_text[i] == ';')
             {
                 ends[field] = i;
-                if (++field == 6)
+                if (field == 5)
                 {
-                    throw Error(i, "conditional ACEs and resource attributes (a seventh ACE field) are not supported");
+                    seventhField = i;
                 }
-
-                starts[field] = i + 1;
+                else
+                {
+                    starts[++field] = i + 1;
+                }
             }
         }
 
-        ends[field] = close;
+        if (seventhField < 0)
+        {
+            ends[field] = close;
+        }
+
         ReadOnlySpan<char> typeToken = _text.AsSpan(starts[0], ends[0] - starts[0]);
         if (!SddlAceTokens.TryResolveType(typeToken, out AceType type))
         {
             throw Error(starts[0], SddlAceTokens.IsUnsupportedType(typeToken)
                 ? $"ACE type '{typeToken}' (callback, resource attribute, scoped policy, trust label or filter) is not supported"
                 : $"unknown ACE type '{typeToken}'");
+        }
+
+        if (seventhField >= 0)
+        {
+            throw Error(seventhField, "conditional ACEs and resource attributes (a seventh ACE field) are not supported");
         }
 
         if (field != 5)

@@ -205,8 +205,10 @@ public sealed class Sid : IEquatable<Sid>
         }
 
         position += 2;
+        int revisionStart = position;
         if (!TryReadNumber(text, ref position, uint.MaxValue, allowHex: false, out ulong revision) || revision != Revision)
         {
+            position = revisionStart;
             error = "the revision must be 1";
             return null;
         }
@@ -246,9 +248,11 @@ public sealed class Sid : IEquatable<Sid>
         return new Sid((long)authority, subs.ToArray());
     }
 
+    /// <summary>Reads a number; on failure <paramref name="position"/> is left at its start.</summary>
     private static bool TryReadNumber(string text, ref int position, ulong max, bool allowHex, out ulong value)
     {
         value = 0;
+        int origin = position;
         int start = position;
         bool hex = allowHex && position + 1 < text.Length && text[position] == '0' && (text[position + 1] | 0x20) == 'x';
         if (hex)
@@ -257,13 +261,15 @@ public sealed class Sid : IEquatable<Sid>
             start = position;
         }
 
-        while (position < text.Length && (hex ? char.IsAsciiHexDigit(text[position]) : char.IsAsciiDigit(text[position])))
+        // A hex authority has at most 12 digits (6 bytes); stopping there keeps "S-1-0x…D:" in SDDL unambiguous.
+        while (position < text.Length && (hex ? char.IsAsciiHexDigit(text[position]) && position - start < 12 : char.IsAsciiDigit(text[position])))
         {
             char c = text[position];
             ulong digit = (ulong)(char.IsAsciiDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
             ulong radix = hex ? 16UL : 10UL;
             if (value > (max - digit) / radix)
             {
+                position = origin;
                 return false;
             }
 
@@ -271,6 +277,12 @@ public sealed class Sid : IEquatable<Sid>
             position++;
         }
 
-        return position > start;
+        if (position == start)
+        {
+            position = origin;
+            return false;
+        }
+
+        return true;
     }
 }
