@@ -2,9 +2,7 @@ namespace WcLayer.Win32;
 
 /// <summary>The flags byte of an access control entry (<c>ACE_HEADER.AceFlags</c>).</summary>
 [Flags]
-#pragma warning disable CA1028 // The values are the on-disk byte.
 public enum AceFlags : byte
-#pragma warning restore CA1028
 {
     /// <summary>No flags.</summary>
     None = 0,

@@ -1,9 +1,7 @@
 namespace WcLayer.Win32;
 
 /// <summary>The type byte of an access control entry (<c>ACE_HEADER.AceType</c>).</summary>
-#pragma warning disable CA1028 // The values are the on-disk byte.
 public enum AceType : byte
-#pragma warning restore CA1028
 {
     /// <summary><c>ACCESS_ALLOWED_ACE_TYPE</c>, SDDL <c>A</c>.</summary>
     AccessAllowed = 0x00,

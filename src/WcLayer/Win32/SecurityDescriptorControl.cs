@@ -2,9 +2,7 @@ namespace WcLayer.Win32;
 
 /// <summary>The control word of a security descriptor (<c>SECURITY_DESCRIPTOR_CONTROL</c>).</summary>
 [Flags]
-#pragma warning disable CA1028 // The values are the on-disk 16-bit word.
 public enum SecurityDescriptorControl : ushort
-#pragma warning restore CA1028
 {
     /// <summary>No flags.</summary>
     None = 0,
