@@ -114,9 +114,9 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
         if (baseName.StartsWith(OciLayer.WhiteoutPrefix, StringComparison.Ordinal))
         {
             string deleted = baseName[OciLayer.WhiteoutPrefix.Length..];
-            if (deleted.Length == 0)
+            if (deleted.Length == 0 || deleted == "." || deleted == "..")
             {
-                throw new InvalidDataException($"Tar entry '{name}': a whiteout must name what it deletes.");
+                throw new InvalidDataException($"Tar entry '{name}': a whiteout must name the file or directory it deletes.");
             }
 
             entry = new LayerTarEntry(name, LayerTarEntryType.Whiteout, pax)

@@ -32,6 +32,11 @@ internal static class LayerToTarConverter
                 }
 
                 string name = TarPath.ToSlash(entry.Name);
+                if (!IsValidUnicode(name))
+                {
+                    throw new InvalidDataException($"{name}: the name has an unpaired UTF-16 surrogate, which a tar name (UTF-8) cannot hold.");
+                }
+
                 if (entry.FileInfo is not { } info)
                 {
                     // All other fields zero, so Go's writer picks USTAR: hcsshim's whiteouts byte for byte.
@@ -71,6 +76,23 @@ internal static class LayerToTarConverter
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static bool IsValidUnicode(string s)
+    {
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(s[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>go-winio's <c>BasicInfoHeader</c>, except that unset (0) access and change times are not written.</summary>
@@ -172,7 +194,7 @@ internal static class LayerToTarConverter
                 entryStream.Seek(0, SeekOrigin.Begin);
                 secondPass = new BackupStreamReader(entryStream, leaveOpen: true);
                 source = secondPass;
-                while (source.ReadNextHeader() is { } h && h.Id != BackupStreamId.Data)
+                while (data is not null && source.ReadNextHeader() is { } h && h.Id != BackupStreamId.Data)
                 {
                 }
             }
@@ -182,7 +204,10 @@ internal static class LayerToTarConverter
                 await CopyDataAsync(writer, source, d, name, size, buffer, cancellationToken).ConfigureAwait(false);
             }
 
-            await WriteTrailingStreamsAsync(writer, source, header, name, buffer, cancellationToken).ConfigureAwait(false);
+            // Without a data stream (directories), a second pass starts over: go-winio drops a directory's
+            // alternate data streams here; we keep them. A single pass has read past them already.
+            bool rescanned = twoPass && data is null;
+            await WriteTrailingStreamsAsync(writer, source, header, name, rescanned, buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -262,6 +287,7 @@ internal static class LayerToTarConverter
         BackupStreamReader source,
         TarHeader main,
         string name,
+        bool rescanned,
         byte[] buffer,
         CancellationToken cancellationToken)
     {
@@ -269,6 +295,8 @@ internal static class LayerToTarConverter
         {
             switch (h.Id)
             {
+                case BackupStreamId.SecurityData or BackupStreamId.ReparseData when rescanned:
+                    break;
                 case BackupStreamId.AlternateData:
                     if ((h.Attributes & BackupStreamAttributes.Sparse) != 0)
                     {
