@@ -1,0 +1,40 @@
+using System.Runtime.InteropServices;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        internal const uint STATX_BASIC_STATS = 0x7FF;
+        internal const uint STATX_BTIME = 0x800;
+
+        internal const ushort S_IFMT = 0xF000;
+        internal const ushort S_IFDIR = 0x4000;
+        internal const ushort S_IFREG = 0x8000;
+        internal const ushort S_IFLNK = 0xA000;
+
+        /// <summary><c>struct statx</c>: the same layout on every Linux architecture.</summary>
+        [StructLayout(LayoutKind.Explicit, Size = 256)]
+        internal struct StatxBuffer
+        {
+            [FieldOffset(0)] public uint Mask;
+            [FieldOffset(16)] public uint NumberOfLinks;
+            [FieldOffset(28)] public ushort Mode;
+            [FieldOffset(32)] public ulong Inode;
+            [FieldOffset(40)] public ulong Size;
+            [FieldOffset(64)] public StatxTimestamp AccessTime;
+            [FieldOffset(80)] public StatxTimestamp BirthTime;
+            [FieldOffset(96)] public StatxTimestamp ChangeTime;
+            [FieldOffset(112)] public StatxTimestamp ModificationTime;
+            [FieldOffset(136)] public uint DeviceMajor;
+            [FieldOffset(140)] public uint DeviceMinor;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct StatxTimestamp
+        {
+            public long Seconds;
+            public uint Nanoseconds;
+            public int Reserved;
+        }
+    }
+}
