@@ -16,7 +16,7 @@ internal sealed class TextEntryWriter : IEntryWriter
 
     private const int SizeWidth = 12;
     private const string TimeFormat = "yyyy-MM-ddTHH:mm:ssZ";
-    private static readonly int TimeWidth = TimeFormat.Length - 2;
+    private static readonly int TimeWidth = DateTime.MinValue.ToString(TimeFormat, CultureInfo.InvariantCulture).Length;
 
     private readonly TextWriter _output;
 
