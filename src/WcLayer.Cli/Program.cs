@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Text;
 
 namespace WcLayer.Cli;
@@ -6,6 +7,9 @@ namespace WcLayer.Cli;
 /// <summary>The <c>wclayer</c> tool: builds the root command and runs it.</summary>
 public static class Program
 {
+    /// <summary>The command name users type.</summary>
+    public const string ToolName = "wclayer";
+
     /// <summary>Runs the tool against the process's standard streams.</summary>
     /// <param name="args">The command line.</param>
     /// <returns>The exit code.</returns>
@@ -28,7 +32,7 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
-        RootCommand root = CreateRootCommand(console);
+        Command root = CreateRootCommand(console);
         var configuration = new InvocationConfiguration { Output = console.Output, Error = console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);
     }
@@ -36,15 +40,18 @@ public static class Program
     /// <summary>Builds the <c>wclayer</c> command tree.</summary>
     /// <param name="console">The standard streams the commands use.</param>
     /// <returns>The root command.</returns>
-    public static RootCommand CreateRootCommand(CliConsole console)
+    public static Command CreateRootCommand(CliConsole console)
     {
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Show the full exception (with stack trace) when a command fails.",
             Recursive = true,
         };
-        var root = new RootCommand("wclayer: inspect and convert Windows container image layers (a port of hcsshim's wclayer).")
+        // Not RootCommand: that one is named after the executable, which is "WcLayer.Cli" unless installed as a tool.
+        var root = new Command(ToolName, "Inspect and convert Windows container image layers (a port of hcsshim's wclayer).")
         {
+            new HelpOption(),
+            new VersionOption(),
             verbose,
             LsCommand.Create(console, verbose),
         };
