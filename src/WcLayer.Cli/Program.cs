@@ -1,6 +1,60 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.Text;
+
 namespace WcLayer.Cli;
 
-internal static class Program
+/// <summary>The <c>wclayer</c> tool: builds the root command and runs it.</summary>
+public static class Program
 {
-    private static int Main(string[] args) => args.Length >= 0 ? 0 : 1;
+    /// <summary>The command name users type.</summary>
+    public const string ToolName = "wclayer";
+
+    /// <summary>Runs the tool against the process's standard streams.</summary>
+    /// <param name="args">The command line.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> Main(string[] args)
+    {
+        // Console.Out flushes on every write; a listing of a big layer would spend its time in write syscalls.
+        await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+        var console = new CliConsole(Console.OpenStandardInput, output, Console.Error);
+        int exitCode = await RunAsync(args, console);
+        await output.FlushAsync();
+        return exitCode;
+    }
+
+    /// <summary>Runs the tool in-process with the given standard streams.</summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="console">The standard streams.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>The exit code.</returns>
+    public static Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        Command root = CreateRootCommand(console);
+        var configuration = new InvocationConfiguration { Output = console.Output, Error = console.Error };
+        return root.Parse(args).InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>Builds the <c>wclayer</c> command tree.</summary>
+    /// <param name="console">The standard streams the commands use.</param>
+    /// <returns>The root command.</returns>
+    public static Command CreateRootCommand(CliConsole console)
+    {
+        var verbose = new Option<bool>("--verbose", "-v")
+        {
+            Description = "Show the full exception (with stack trace) when a command fails.",
+            Recursive = true,
+        };
+        // Not RootCommand: that one is named after the executable, which is "WcLayer.Cli" unless installed as a tool.
+        var root = new Command(ToolName, "Inspect and convert Windows container image layers (a port of hcsshim's wclayer).")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            verbose,
+            LsCommand.Create(console, verbose),
+        };
+        return root;
+    }
 }

@@ -1,0 +1,28 @@
+namespace WcLayer.Cli;
+
+/// <summary>Turns an exception into the one-line message a command prints instead of a stack trace.</summary>
+internal static class CommandErrors
+{
+    private const string TarAssembly = "System.Formats.Tar";
+
+    public static string Describe(Exception exception)
+    {
+        string message = exception switch
+        {
+            FileNotFoundException or DirectoryNotFoundException => "No such file or directory.",
+            UnauthorizedAccessException => "Permission denied (or the path is a directory).",
+            EndOfStreamException => "Unexpected end of the archive: the tar is truncated.",
+
+            // System.Formats.Tar's own messages ("Unable to parse number.") do not say that the input is not a tar.
+            InvalidDataException when exception.Source == TarAssembly => $"Not a valid tar archive: {exception.Message}",
+            InvalidDataException or IOException or FormatException => exception.Message,
+
+            // Not a problem with the input: name the type so a bug report says what failed.
+            _ => $"{exception.GetType().Name}: {exception.Message} (run with --verbose for details)",
+        };
+        return OneLine(message);
+    }
+
+    private static string OneLine(string text) =>
+        text.ReplaceLineEndings(" ").Trim();
+}
