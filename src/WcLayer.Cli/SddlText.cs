@@ -14,7 +14,7 @@ internal static class SddlText
         {
             return SecurityDescriptor.Parse(selfRelative).ToSddl();
         }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException or NotImplementedException or FormatException)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or FormatException)
         {
             // The raw bytes are printed anyway; SDDL is a convenience that must not fail a listing.
             return null;

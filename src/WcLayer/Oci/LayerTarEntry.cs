@@ -54,6 +54,9 @@ public sealed class LayerTarEntry
     /// <summary>Every PAX record of the entry as read (empty for USTAR and GNU entries).</summary>
     public IReadOnlyDictionary<string, string> PaxRecords { get; }
 
+    /// <summary>Whether the entry is a regular file in the tar, so its backup stream has a data stream (possibly empty).</summary>
+    internal bool HasDataStream { get; init; }
+
     /// <summary>The entry data, readable until the next entry is read; <see langword="null"/> when there is none.</summary>
     public Stream? DataStream { get; internal set; }
 

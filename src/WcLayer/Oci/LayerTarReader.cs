@@ -49,6 +49,14 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
             {
                 throw new InvalidDataException($"Tar entry {_index + 1} is malformed: {e.Message}", e);
             }
+            catch (EndOfStreamException e)
+            {
+                throw new InvalidDataException($"Tar entry {_index + 1}: the archive is truncated.", e);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"Tar entry {_index + 1} is malformed: {e.Message}", e);
+            }
             catch (ArgumentException e)
             {
                 throw new InvalidDataException($"Tar entry {_index + 1} is malformed: {e.Message}", e);
@@ -160,6 +168,7 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
         entry = new LayerTarEntry(name, kind, pax)
         {
             Size = isRegular ? raw.Length : 0,
+            HasDataStream = isRegular,
             DataStream = isRegular ? raw.DataStream : null,
             FileInfo = ReadFileInfo(raw, pax, name, type),
         };

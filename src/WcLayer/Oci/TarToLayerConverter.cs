@@ -116,7 +116,7 @@ internal static class TarToLayerConverter
                 streams.WriteStream(BackupStreamId.ReparseData, reparse.Buffer.Span);
             }
 
-            if (entry.DataStream is not null || entry.Size > 0)
+            if (entry.HasDataStream)
             {
                 streams.WriteHeader(new BackupStreamHeader(BackupStreamId.Data, BackupStreamAttributes.None, entry.Size));
                 await CopyAsync(entry, streams, buffer, cancellationToken).ConfigureAwait(false);
@@ -159,7 +159,16 @@ internal static class TarToLayerConverter
         Stream? data = entry.DataStream;
         while (remaining > 0)
         {
-            int n = data is null ? 0 : await data.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+            int n;
+            try
+            {
+                n = data is null ? 0 : await data.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new InvalidDataException($"Tar entry '{entry.Name}': the archive ends {remaining} bytes into the entry's data.", e);
+            }
+
             if (n == 0)
             {
                 throw new InvalidDataException($"Tar entry '{entry.Name}': the archive ends {remaining} bytes into the entry's data.");

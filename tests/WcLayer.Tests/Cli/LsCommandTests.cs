@@ -45,24 +45,6 @@ public partial class LsCommandTests : IClassFixture<SampleTar>
         _sample = sample;
     }
 
-    // SecurityDescriptor's codec may not be implemented yet in this branch; the listing then omits "sddl" and these
-    // tests expect exactly that. Once it exists they check the real SDDL.
-    private static bool SddlAvailable
-    {
-        get
-        {
-            try
-            {
-                _ = SecurityDescriptor.Parse(SampleLayer.FileSecurityDescriptor).ToSddl();
-                return true;
-            }
-            catch (NotImplementedException)
-            {
-                return false;
-            }
-        }
-    }
-
     [Fact]
     public async Task TextListsOneLinePerEntryWithStreamsFolded()
     {
@@ -119,7 +101,7 @@ public partial class LsCommandTests : IClassFixture<SampleTar>
     {
         List<JsonElement> entries = await ListJsonAsync(_sample.PlainPath);
         string[] times = ["creationTime", "lastAccessTime", "lastWriteTime", "changeTime"];
-        string[] security = SddlAvailable ? ["securityDescriptor", "sddl"] : ["securityDescriptor"];
+        string[] security = ["securityDescriptor", "sddl"];
         string[] common = ["name", "type", "attributes", .. times];
         var expected = new Dictionary<string, string[]>
         {
@@ -198,19 +180,11 @@ public partial class LsCommandTests : IClassFixture<SampleTar>
     }
 
     [Fact]
-    public async Task JsonSddlIsTheDescriptorAsTextWhenTheCodecIsAvailable()
+    public async Task JsonSddlIsTheDescriptorAsText()
     {
         List<JsonElement> entries = await ListJsonAsync(_sample.PlainPath);
         JsonElement winIni = entries.Single(e => e.GetProperty("name").GetString() == "Files/Windows/win.ini");
-
-        if (SddlAvailable)
-        {
-            Assert.Equal(FileSddl, winIni.GetProperty("sddl").GetString());
-        }
-        else
-        {
-            Assert.False(winIni.TryGetProperty("sddl", out _), "sddl must be omitted while SecurityDescriptor is not implemented");
-        }
+        Assert.Equal(FileSddl, winIni.GetProperty("sddl").GetString());
     }
 
     [Theory]
