@@ -84,6 +84,18 @@ public static class Win32Error
     /// <summary><c>ERROR_NOT_A_REPARSE_POINT</c>.</summary>
     public const int NotAReparsePoint = 4390;
 
+    /// <summary><c>ERROR_NOT_SAME_DEVICE</c>: a hard link across volumes.</summary>
+    public const int NotSameDevice = 17;
+
+    /// <summary><c>ERROR_REPARSE_POINT_ENCOUNTERED</c>: a path component is a reparse point (symbolic link), which layer operations never follow.</summary>
+    public const int ReparsePointEncountered = 4395;
+
+    /// <summary><c>ERROR_EA_TABLE_FULL</c>: no room for the metadata kept in extended attributes.</summary>
+    public const int EaTableFull = 277;
+
+    /// <summary><c>ERROR_EAS_NOT_SUPPORTED</c>: the file system has no extended attributes.</summary>
+    public const int EasNotSupported = 282;
+
     /// <summary><c>ERROR_CANT_ACCESS_FILE</c>.</summary>
     public const int CantAccessFile = 1920;
 
@@ -116,6 +128,10 @@ public static class Win32Error
         [DeviceNotConnected] = "The device is not connected.",
         [NotAReparsePoint] = "The file or directory is not a reparse point.",
         [CantAccessFile] = "The file cannot be accessed by the system.",
+        [NotSameDevice] = "The system cannot move the file to a different disk drive.",
+        [ReparsePointEncountered] = "The object manager encountered a reparse point while retrieving an object.",
+        [EaTableFull] = "The extended attribute table file is full.",
+        [EasNotSupported] = "The file system does not support extended attributes.",
     };
 
     /// <summary>The English system message for a Win32 error code or HRESULT, or <c>winapi error #N</c> as hcsshim prints unknown codes.</summary>

@@ -1,0 +1,564 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using WcLayer.Win32;
+using static Interop.Libc;
+
+namespace WcLayer.Transport;
+
+/// <summary>
+/// The Unix implementation: each path component is opened with <c>openat(O_NOFOLLOW | O_DIRECTORY)</c> relative to
+/// the previous one, starting at the root's descriptor, so a symbolic link anywhere on the path (or swapped in
+/// concurrently) makes the operation fail with <see cref="Win32Error.ReparsePointEncountered"/>, and <c>..</c> is
+/// rejected before any call.
+/// </summary>
+internal sealed partial class LayerRoot
+{
+    private const int DefaultFileMode = 0x1A4; // 0644
+    private const int DefaultDirectoryMode = 0x1ED; // 0755
+
+    private readonly SafeFileHandle _root = null!;
+    private readonly object _gate = new();
+
+    // The last directory walked to: writers add many entries to one directory in a row.
+    private string? _cachedKey;
+    private SafeFileHandle? _cachedHandle;
+
+    private LayerRoot(string fullPath, SafeFileHandle root)
+    {
+        FullPath = fullPath;
+        _root = root;
+    }
+
+    /// <summary>Creates a file that must not exist yet (<c>FILE_CREATE</c>); its parent must exist.</summary>
+    public FileStream CreateFile(string relativePath)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string[] parts = Split(relativePath);
+            RequireNonRoot(parts, relativePath, "open");
+            int parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "open");
+            int fd = openat(parent, parts[^1], O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, DefaultFileMode);
+            if (fd < 0)
+            {
+                throw Error("open", relativePath, Marshal.GetLastPInvokeError(), finalComponent: true);
+            }
+
+            return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.ReadWrite, bufferSize: 0);
+        }
+    }
+
+    /// <summary>Opens an existing file (not a directory, never a link) for reading or read/write.</summary>
+    public FileStream OpenFile(string relativePath, FileAccess access = FileAccess.Read)
+    {
+        SafeFileHandle handle = OpenHandle(relativePath, directory: false, write: access != FileAccess.Read);
+        return new FileStream(handle, access, bufferSize: 0);
+    }
+
+    /// <summary>Opens an existing file or directory (never a link) as a handle, for metadata.</summary>
+    public SafeFileHandle OpenHandle(string relativePath, bool directory, bool write = false)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string[] parts = Split(relativePath);
+            if (parts.Length == 0)
+            {
+                int dup = Interop.Libc.dup((int)_root.DangerousGetHandle());
+                return dup < 0 ? throw Error("open", relativePath, Marshal.GetLastPInvokeError(), true) : new SafeFileHandle(dup, ownsHandle: true);
+            }
+
+            int parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "open");
+            int flags = (write && !directory ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC | (directory ? O_DIRECTORY : 0);
+            int fd = openat(parent, parts[^1], flags, 0);
+            if (fd < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw Error("open", relativePath, errno == ENOTDIR && IsSymbolicLink(parent, parts[^1]) ? ELOOP : errno, finalComponent: true);
+            }
+
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+    }
+
+    /// <summary>Creates a directory that must not exist yet; its parent must exist.</summary>
+    public void CreateDirectory(string relativePath)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string[] parts = Split(relativePath);
+            RequireNonRoot(parts, relativePath, "mkdir");
+            int parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "mkdir");
+            if (mkdirat(parent, parts[^1], DefaultDirectoryMode) != 0)
+            {
+                throw Error("mkdir", relativePath, Marshal.GetLastPInvokeError(), finalComponent: true);
+            }
+        }
+    }
+
+    /// <summary>Creates a directory and any missing parents; an existing non-directory component is an error.</summary>
+    public void CreateDirectories(string relativePath)
+    {
+        string[] parts = Split(relativePath);
+        for (int i = 1; i <= parts.Length; i++)
+        {
+            string partial = string.Join('/', parts, 0, i);
+            LayerFileStatus? status = Stat(partial);
+            if (status is null)
+            {
+                CreateDirectory(partial);
+            }
+            else if (status.Value.Kind == LayerFileKind.SymbolicLink)
+            {
+                throw new LayerPathException("mkdir", Describe(partial), Win32Error.ReparsePointEncountered);
+            }
+            else if (!status.Value.IsDirectory)
+            {
+                throw new LayerPathException("mkdir", Describe(partial), Win32Error.Directory, "not a directory");
+            }
+        }
+    }
+
+    /// <summary>The status of a path, or <see langword="null"/> if it (or a parent) does not exist. Links are not followed.</summary>
+    public unsafe LayerFileStatus? Stat(string relativePath)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string[] parts = Split(relativePath);
+            StatxBuffer buffer;
+            int result;
+            if (parts.Length == 0)
+            {
+                result = statx((int)_root.DangerousGetHandle(), string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, &buffer);
+            }
+            else
+            {
+                int parent;
+                try
+                {
+                    parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "stat");
+                }
+                catch (LayerPathException e) when (e.IsNotFound)
+                {
+                    return null;
+                }
+
+                result = statx(parent, parts[^1], AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &buffer);
+            }
+
+            if (result != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                return errno is ENOENT or ENOTDIR ? null : throw Error("stat", relativePath, errno, finalComponent: true);
+            }
+
+            return ToStatus(buffer);
+        }
+    }
+
+    /// <summary>The status of an open handle.</summary>
+    public static unsafe LayerFileStatus Stat(SafeFileHandle handle, string pathForMessages)
+    {
+        StatxBuffer buffer;
+        if (statx((int)handle.DangerousGetHandle(), string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, &buffer) != 0)
+        {
+            throw new LayerPathException("stat", pathForMessages, ToWin32(Marshal.GetLastPInvokeError(), true));
+        }
+
+        return ToStatus(buffer);
+    }
+
+    /// <summary>Removes a file, a link or an empty directory (the entry itself, never a link's target).</summary>
+    /// <returns><see langword="false"/> if it did not exist.</returns>
+    public bool Remove(string relativePath)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string[] parts = Split(relativePath);
+            RequireNonRoot(parts, relativePath, "remove");
+            int parent;
+            try
+            {
+                parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "remove");
+            }
+            catch (LayerPathException e) when (e.IsNotFound)
+            {
+                return false;
+            }
+
+            if (unlinkat(parent, parts[^1], 0) == 0)
+            {
+                return true;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EISDIR && unlinkat(parent, parts[^1], AT_REMOVEDIR) == 0)
+            {
+                // The cached directory may have been this one or below it.
+                InvalidateCache();
+                return true;
+            }
+
+            errno = errno == EISDIR ? Marshal.GetLastPInvokeError() : errno;
+            return errno == ENOENT ? false : throw Error("remove", relativePath, errno, finalComponent: true);
+        }
+    }
+
+    /// <summary>Removes a path and everything below it; links are removed, never followed. A missing path is not an error.</summary>
+    public void RemoveAll(string relativePath)
+    {
+        LayerFileStatus? status = Stat(relativePath);
+        if (status is null)
+        {
+            return;
+        }
+
+        if (status.Value.IsDirectory)
+        {
+            foreach ((string name, _) in List(relativePath))
+            {
+                RemoveAll(Join(relativePath, name));
+            }
+        }
+
+        Remove(relativePath);
+    }
+
+    /// <summary>Creates a hard link <paramref name="newRelativePath"/> in <paramref name="newRoot"/> to an existing file of this root.</summary>
+    public void Link(string existingRelativePath, LayerRoot newRoot, string newRelativePath)
+    {
+        string[] oldParts = Split(existingRelativePath);
+        string[] newParts = Split(newRelativePath);
+        RequireNonRoot(oldParts, existingRelativePath, "link");
+        newRoot.RequireNonRoot(newParts, newRelativePath, "link");
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            int oldParent = WalkTo(oldParts.AsSpan(0, oldParts.Length - 1), existingRelativePath, "link");
+            int oldParentCopy = Interop.Libc.dup(oldParent);
+            try
+            {
+                lock (newRoot._gate)
+                {
+                    newRoot.ThrowIfDisposed();
+                    int newParent = newRoot.WalkTo(newParts.AsSpan(0, newParts.Length - 1), newRelativePath, "link");
+                    if (linkat(oldParentCopy, oldParts[^1], newParent, newParts[^1], 0) != 0)
+                    {
+                        int errno = Marshal.GetLastPInvokeError();
+                        throw new LayerPathException("link", $"{Describe(existingRelativePath)} {newRoot.Describe(newRelativePath)}", ToWin32(errno, true));
+                    }
+                }
+            }
+            finally
+            {
+                _ = close(oldParentCopy);
+            }
+        }
+    }
+
+    /// <summary>The names in a directory (unsorted) with whether each is a directory (a link to a directory is not).</summary>
+    public unsafe List<(string Name, bool IsDirectory)> List(string relativePath)
+    {
+        using SafeFileHandle directory = OpenHandle(relativePath, directory: true);
+        var names = new List<(string, bool)>();
+        int fd = (int)directory.DangerousGetHandle();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            fixed (byte* p = buffer)
+            {
+                while (true)
+                {
+                    nint n = getdents64(fd, p, (nuint)buffer.Length);
+                    if (n < 0)
+                    {
+                        throw Error("readdir", relativePath, Marshal.GetLastPInvokeError(), finalComponent: true);
+                    }
+
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    for (int offset = 0; offset < n;)
+                    {
+                        ushort length = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(offset + 16));
+                        byte type = buffer[offset + 18];
+                        ReadOnlySpan<byte> nameBytes = buffer.AsSpan(offset + 19, length - 19);
+                        nameBytes = nameBytes[..nameBytes.IndexOf((byte)0)];
+                        offset += length;
+                        if (nameBytes.SequenceEqual("."u8) || nameBytes.SequenceEqual(".."u8))
+                        {
+                            continue;
+                        }
+
+                        string name = Encoding.UTF8.GetString(nameBytes);
+                        bool isDirectory = type == DT_DIR || (type == 0 && Stat(Join(relativePath, name)) is { IsDirectory: true });
+                        names.Add((name, isDirectory));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return names;
+    }
+
+    /// <summary>Reads the entry's Windows basic info, or <see langword="null"/> if none was stored.</summary>
+    public static FileBasicInfo? GetBasicInfo(SafeFileHandle handle)
+    {
+        Span<byte> buffer = stackalloc byte[FileBasicInfo.BinarySize];
+        int n = GetAttribute(handle, BasicInfoAttribute, buffer, out _);
+        return n == FileBasicInfo.BinarySize ? FileBasicInfo.ReadFrom(buffer) : null;
+    }
+
+    /// <summary>The stored basic info, else one derived from the POSIX times (for folders not written by WcLayer).</summary>
+    public static unsafe FileBasicInfo GetBasicInfoOrDefault(SafeFileHandle handle)
+    {
+        if (GetBasicInfo(handle) is { } info)
+        {
+            return info;
+        }
+
+        StatxBuffer buffer;
+        if (statx((int)handle.DangerousGetHandle(), string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME, &buffer) != 0)
+        {
+            return default;
+        }
+
+        long write = ToFileTime(buffer.ModificationTime);
+        long creation = (buffer.Mask & STATX_BTIME) != 0 ? ToFileTime(buffer.BirthTime) : write;
+        FileAttributes attributes = (buffer.Mode & S_IFMT) == S_IFDIR ? FileAttributes.Directory : FileAttributes.Archive;
+        return new FileBasicInfo(creation, ToFileTime(buffer.AccessTime), write, ToFileTime(buffer.ChangeTime), attributes);
+    }
+
+    /// <summary>Stores the entry's Windows basic info, and mirrors the access and write times to the POSIX times.</summary>
+    /// <exception cref="LayerPathException">The file system cannot hold extended attributes.</exception>
+    public static unsafe void SetBasicInfo(SafeFileHandle handle, FileBasicInfo info, string pathForMessages)
+    {
+        Span<byte> buffer = stackalloc byte[FileBasicInfo.BinarySize];
+        info.WriteTo(buffer);
+        SetAttribute(handle, BasicInfoAttribute, buffer, pathForMessages);
+
+        // The POSIX times are for people browsing the folder; the attribute above is what WcLayer reads back.
+        TimeSpec* times = stackalloc TimeSpec[2];
+        times[0] = ToTimeSpec(info.LastAccessTime);
+        times[1] = ToTimeSpec(info.LastWriteTime);
+        _ = futimens((int)handle.DangerousGetHandle(), times);
+    }
+
+    /// <summary>Reads the stored non-data backup streams of a file kept plain, or <see langword="null"/> if none.</summary>
+    public static byte[]? GetStreams(SafeFileHandle handle, string pathForMessages)
+    {
+        int size = GetAttribute(handle, StreamsAttribute, [], out bool missing);
+        if (missing)
+        {
+            return null;
+        }
+
+        var buffer = new byte[size];
+        int n = GetAttribute(handle, StreamsAttribute, buffer, out missing);
+        return missing ? null : n == size ? buffer : throw new LayerPathException("getxattr", pathForMessages, Win32Error.GenFailure, "the stored Windows metadata changed while it was read");
+    }
+
+    /// <summary>Stores the non-data backup streams of a file kept plain.</summary>
+    /// <exception cref="LayerPathException">The file system cannot hold them.</exception>
+    public static void SetStreams(SafeFileHandle handle, ReadOnlySpan<byte> streams, string pathForMessages) =>
+        SetAttribute(handle, StreamsAttribute, streams, pathForMessages);
+
+    private static unsafe int GetAttribute(SafeFileHandle handle, string name, Span<byte> buffer, out bool missing)
+    {
+        missing = false;
+        fixed (byte* p = buffer)
+        {
+            nint n = fgetxattr((int)handle.DangerousGetHandle(), name, buffer.IsEmpty ? null : p, (nuint)buffer.Length);
+            if (n >= 0)
+            {
+                return (int)n;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is ENODATA or EOPNOTSUPP)
+            {
+                missing = true;
+                return 0;
+            }
+
+            throw new LayerPathException("getxattr", name, ToWin32(errno, true));
+        }
+    }
+
+    private static unsafe void SetAttribute(SafeFileHandle handle, string name, ReadOnlySpan<byte> value, string pathForMessages)
+    {
+        fixed (byte* p = value)
+        {
+            if (fsetxattr((int)handle.DangerousGetHandle(), name, p, (nuint)value.Length, 0) == 0)
+            {
+                return;
+            }
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        throw errno switch
+        {
+            EOPNOTSUPP => new LayerPathException("setxattr", pathForMessages, Win32Error.EasNotSupported,
+                $"the file system does not support user extended attributes, which WcLayer needs to keep Windows times, attributes and security (attribute {name})"),
+            E2BIG or ENOSPC or ERANGE => new LayerPathException("setxattr", pathForMessages, Win32Error.EaTableFull,
+                $"the file system cannot hold {value.Length} bytes of Windows metadata in extended attribute {name} (ext4 keeps about 4 KiB per file; use XFS, Btrfs or tmpfs for layers with large security descriptors or alternate data streams outside Files)"),
+            _ => new LayerPathException("setxattr", pathForMessages, ToWin32(errno, true)),
+        };
+    }
+
+    private static LayerRoot OpenUnix(string fullPath)
+    {
+        // The root path comes from the caller, not from layer content, so links on it are followed.
+        int fd = openat(AT_FDCWD, fullPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new LayerPathException("open", fullPath, errno == ENOENT ? Win32Error.PathNotFound : ToWin32(errno, true));
+        }
+
+        return new LayerRoot(fullPath, new SafeFileHandle(fd, ownsHandle: true));
+    }
+
+    /// <summary>Walks to a directory below the root without following links; returns a descriptor this root owns.</summary>
+    private int WalkTo(ReadOnlySpan<string> components, string relativePath, string operation)
+    {
+        if (components.IsEmpty)
+        {
+            return (int)_root.DangerousGetHandle();
+        }
+
+        string key = string.Join('/', components.ToArray());
+        if (key == _cachedKey && _cachedHandle is not null)
+        {
+            return (int)_cachedHandle.DangerousGetHandle();
+        }
+
+        int current = (int)_root.DangerousGetHandle();
+        for (int i = 0; i < components.Length; i++)
+        {
+            int next = openat(current, components[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+            int errno = next < 0 ? Marshal.GetLastPInvokeError() : 0;
+            if (errno == ENOTDIR && IsSymbolicLink(current, components[i]))
+            {
+                // O_DIRECTORY reports a link as "not a directory"; Windows reports the reparse point.
+                errno = ELOOP;
+            }
+
+            if (i > 0)
+            {
+                _ = close(current);
+            }
+
+            if (next < 0)
+            {
+                throw Error(operation, relativePath, errno, finalComponent: false);
+            }
+
+            current = next;
+        }
+
+        InvalidateCache();
+        _cachedKey = key;
+        _cachedHandle = new SafeFileHandle(current, ownsHandle: true);
+        return current;
+    }
+
+    private static unsafe bool IsSymbolicLink(int directory, string name)
+    {
+        StatxBuffer buffer;
+        return statx(directory, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &buffer) == 0 && (buffer.Mode & S_IFMT) == S_IFLNK;
+    }
+
+    private void InvalidateCache()
+    {
+        _cachedHandle?.Dispose();
+        _cachedHandle = null;
+        _cachedKey = null;
+    }
+
+    private void DisposeCore()
+    {
+        lock (_gate)
+        {
+            InvalidateCache();
+            _root.Dispose();
+        }
+    }
+
+    private void RequireNonRoot(string[] parts, string relativePath, string operation)
+    {
+        if (parts.Length == 0)
+        {
+            throw new LayerPathException(operation, Describe(relativePath), Win32Error.InvalidParameter, "the operation needs a path below the layer root");
+        }
+    }
+
+    private LayerPathException Error(string operation, string relativePath, int errno, bool finalComponent) =>
+        new(operation, Describe(relativePath), ToWin32(errno, finalComponent));
+
+    private static int ToWin32(int errno, bool finalComponent) => errno switch
+    {
+        ENOENT => finalComponent ? Win32Error.FileNotFound : Win32Error.PathNotFound,
+        ENOTDIR => Win32Error.PathNotFound,
+        ELOOP => Win32Error.ReparsePointEncountered,
+        EEXIST => Win32Error.AlreadyExists,
+        EACCES or 1 => Win32Error.AccessDenied,
+        EISDIR => Win32Error.AccessDenied,
+        ENOTEMPTY => Win32Error.DirNotEmpty,
+        EXDEV => Win32Error.NotSameDevice,
+        ENOSPC => Win32Error.DiskFull,
+        ENAMETOOLONG => Win32Error.FilenameExceedsRange,
+        EOPNOTSUPP => Win32Error.EasNotSupported,
+        EINVAL => Win32Error.InvalidParameter,
+        _ => Win32Error.GenFailure,
+    };
+
+    private static LayerFileStatus ToStatus(in StatxBuffer buffer)
+    {
+        LayerFileKind kind = (buffer.Mode & S_IFMT) switch
+        {
+            S_IFREG => LayerFileKind.File,
+            S_IFDIR => LayerFileKind.Directory,
+            S_IFLNK => LayerFileKind.SymbolicLink,
+            _ => LayerFileKind.Other,
+        };
+        UInt128 device = ((ulong)buffer.DeviceMajor << 32) | buffer.DeviceMinor;
+        return new LayerFileStatus(kind, (long)buffer.Size, buffer.NumberOfLinks, (device << 64) | buffer.Inode);
+    }
+
+    private static long ToFileTime(in StatxTimestamp t) =>
+        t.Seconds * 10_000_000 + t.Nanoseconds / 100 + FileTime.UnixEpoch;
+
+    private static TimeSpec ToTimeSpec(long fileTime)
+    {
+        const long UtimeOmit = (1L << 30) - 2;
+        if (fileTime <= 0)
+        {
+            return new TimeSpec { Seconds = 0, Nanoseconds = UtimeOmit };
+        }
+
+        long ticks = fileTime - FileTime.UnixEpoch;
+        long seconds = Math.DivRem(ticks, 10_000_000, out long remainder);
+        if (remainder < 0)
+        {
+            seconds--;
+            remainder += 10_000_000;
+        }
+
+        return new TimeSpec { Seconds = seconds, Nanoseconds = remainder * 100 };
+    }
+
+    private static string Join(string directory, string name) => directory.Length == 0 ? name : directory + "/" + name;
+}
