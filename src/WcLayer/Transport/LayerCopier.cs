@@ -1,0 +1,105 @@
+using Microsoft.Win32.SafeHandles;
+using WcLayer.Win32;
+
+namespace WcLayer.Transport;
+
+/// <summary>Copies and links between layer roots (hcsshim's <c>cloneTree</c> and the hard-link step), never following links.</summary>
+internal static class LayerCopier
+{
+    /// <summary>
+    /// Clones <paramref name="subPath"/> of <paramref name="source"/> into <paramref name="destination"/>: files become hard
+    /// links, while directories, reparse points and the <paramref name="mutated"/> files are copied with their metadata.
+    /// </summary>
+    public static void CloneTree(LayerRoot source, LayerRoot destination, string subPath, IReadOnlyCollection<string> mutated)
+    {
+        // Fails on a reparse point anywhere on the path, as hcsshim's EnsureNotReparsePointRelative.
+        source.OpenHandle(subPath, directory: true).Dispose();
+        var directories = new List<(string Name, FileBasicInfo Info)>();
+        Clone(source, destination, subPath, mutated, directories);
+        for (int i = directories.Count - 1; i >= 0; i--)
+        {
+            using SafeFileHandle handle = destination.OpenHandle(directories[i].Name, directory: true);
+            LayerRoot.SetBasicInfo(handle, directories[i].Info, destination.Describe(directories[i].Name));
+        }
+    }
+
+    /// <summary>Creates a hard link; across file systems (where links are impossible) copies instead.</summary>
+    public static void LinkOrCopy(LayerRoot source, string sourceName, LayerRoot destination, string destinationName)
+    {
+        try
+        {
+            source.Link(sourceName, destination, destinationName);
+        }
+        catch (LayerPathException e) when (e.ErrorCode == Win32Error.NotSameDevice)
+        {
+            CopyFile(source, sourceName, destination, destinationName);
+        }
+    }
+
+    /// <summary>Copies a file's content and its stored Windows metadata.</summary>
+    public static void CopyFile(LayerRoot source, string sourceName, LayerRoot destination, string destinationName)
+    {
+        using FileStream input = source.OpenFile(sourceName);
+        using FileStream output = destination.CreateFile(destinationName);
+        input.CopyTo(output, 1 << 20);
+        CopyMetadata(input.SafeFileHandle, output.SafeFileHandle, destination.Describe(destinationName));
+    }
+
+    private static void Clone(LayerRoot source, LayerRoot destination, string directory, IReadOnlyCollection<string> mutated, List<(string, FileBasicInfo)> directories)
+    {
+        using (SafeFileHandle handle = source.OpenHandle(directory, directory: true))
+        {
+            FileBasicInfo info = LayerRoot.GetBasicInfoOrDefault(handle);
+            destination.CreateDirectory(directory);
+            using SafeFileHandle created = destination.OpenHandle(directory, directory: true);
+            CopyMetadata(handle, created, destination.Describe(directory));
+            directories.Add((directory, info));
+        }
+
+        List<(string Name, bool IsDirectory)> children = source.List(directory);
+        children.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
+        foreach ((string childName, bool isDirectory) in children)
+        {
+            string name = directory + "\\" + childName;
+            if (isDirectory)
+            {
+                Clone(source, destination, name, mutated, directories);
+                continue;
+            }
+
+            LayerFileStatus status = source.Stat(name) ?? throw new LayerPathException("stat", source.Describe(name), Win32Error.FileNotFound);
+            if (status.Kind != LayerFileKind.File)
+            {
+                throw new LayerPathException("open", source.Describe(name), Win32Error.ReparsePointEncountered);
+            }
+
+            bool isReparsePoint;
+            using (SafeFileHandle handle = source.OpenHandle(name, directory: false))
+            {
+                isReparsePoint = LayerRoot.GetBasicInfoOrDefault(handle).IsReparsePoint;
+            }
+
+            if (isReparsePoint || mutated.Contains(name))
+            {
+                CopyFile(source, name, destination, name);
+            }
+            else
+            {
+                LinkOrCopy(source, name, destination, name);
+            }
+        }
+    }
+
+    private static void CopyMetadata(SafeFileHandle source, SafeFileHandle destination, string destinationPath)
+    {
+        if (LayerRoot.GetBasicInfo(source) is { } info)
+        {
+            LayerRoot.SetBasicInfo(destination, info, destinationPath);
+        }
+
+        if (LayerRoot.GetStreams(source, destinationPath) is { } streams)
+        {
+            LayerRoot.SetStreams(destination, streams, destinationPath);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
+using WcLayer.Win32;
+
+namespace WcLayer.Transport;
+
+/// <summary>
+/// Restores a Win32 backup stream into a file kept plain (what <c>BackupWrite</c> does on Windows): data and sparse
+/// block bytes go into the file at their offsets, and every other byte, headers included, is kept as a metadata
+/// blob in which the data bytes are left out. The blob is stored beside the file (<see cref="LayerRoot.SetStreams"/>)
+/// unless it is a bare data header, so <see cref="PlainFileBackupReader"/> can rebuild the exact stream.
+/// </summary>
+/// <remarks>A push parser: bytes arrive in any chunking through <see cref="Write(ReadOnlySpan{byte})"/>.</remarks>
+internal sealed class PlainFileBackupWriter : Stream
+{
+    private const int MaxHeaderSize = BackupStreamHeader.FixedSize + 65536 + sizeof(long);
+
+    private readonly FileStream? _file;
+    private readonly string _pathForMessages;
+    private readonly MemoryStream _metadata = new();
+    private readonly byte[] _header = new byte[MaxHeaderSize];
+    private int _headerLength;
+    private int _headerNeeded = BackupStreamHeader.FixedSize;
+    private long _bodyRemaining;
+    private bool _bodyElided;
+    private long _filePosition;
+    private long _logicalSize;
+    private long _offset;
+    private bool _completed;
+
+    /// <param name="file">The file, or <see langword="null"/> for a directory (whose stream cannot hold data).</param>
+    /// <param name="pathForMessages">The path, for messages.</param>
+    public PlainFileBackupWriter(FileStream? file, string pathForMessages)
+    {
+        _file = file;
+        _pathForMessages = pathForMessages;
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => _offset;
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        while (!buffer.IsEmpty)
+        {
+            if (_bodyRemaining > 0)
+            {
+                int n = (int)Math.Min(_bodyRemaining, buffer.Length);
+                if (_bodyElided)
+                {
+                    if (_file is null)
+                    {
+                        throw new InvalidDataException($"{_pathForMessages}: a directory's backup stream cannot have a data stream.");
+                    }
+
+                    _file.Position = _filePosition;
+                    _file.Write(buffer[..n]);
+                    _filePosition += n;
+                    _logicalSize = Math.Max(_logicalSize, _filePosition);
+                }
+                else
+                {
+                    _metadata.Write(buffer[..n]);
+                }
+
+                _bodyRemaining -= n;
+                _offset += n;
+                buffer = buffer[n..];
+                continue;
+            }
+
+            int take = Math.Min(_headerNeeded - _headerLength, buffer.Length);
+            buffer[..take].CopyTo(_header.AsSpan(_headerLength));
+            _headerLength += take;
+            _offset += take;
+            buffer = buffer[take..];
+            if (_headerLength == _headerNeeded)
+            {
+                HeaderPartComplete();
+            }
+        }
+    }
+
+    /// <summary>Checks that the stream ended between streams, sizes the file and stores the metadata blob.</summary>
+    public void Complete(SafeFileHandle handle)
+    {
+        if (_headerLength != 0 || _bodyRemaining != 0)
+        {
+            throw new InvalidDataException($"{_pathForMessages}: the backup stream ends inside a stream (offset {_offset}).");
+        }
+
+        _completed = true;
+        if (_file is not null)
+        {
+            _file.SetLength(_logicalSize);
+            _file.Flush();
+        }
+        ReadOnlySpan<byte> blob = _metadata.GetBuffer().AsSpan(0, (int)_metadata.Length);
+        if (!IsBareDataHeader(blob))
+        {
+            LayerRoot.SetStreams(handle, blob, _pathForMessages);
+        }
+    }
+
+    public override void Flush() => _file?.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private static bool IsBareDataHeader(ReadOnlySpan<byte> blob) =>
+        blob.IsEmpty
+        || (blob.Length == BackupStreamHeader.FixedSize
+            && BinaryPrimitives.ReadUInt32LittleEndian(blob) == (uint)BackupStreamId.Data
+            && BinaryPrimitives.ReadUInt32LittleEndian(blob[4..]) == 0);
+
+    private void HeaderPartComplete()
+    {
+        var id = (BackupStreamId)BinaryPrimitives.ReadUInt32LittleEndian(_header);
+        long size = BinaryPrimitives.ReadInt64LittleEndian(_header.AsSpan(8));
+        uint nameSize = BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(16));
+        bool sparse = id == BackupStreamId.SparseBlock;
+        int full = BackupStreamHeader.FixedSize + (int)Math.Min(nameSize, 65536) + (sparse ? sizeof(long) : 0);
+        if (_headerNeeded == BackupStreamHeader.FixedSize)
+        {
+            if (size < 0 || (nameSize & 1) != 0 || nameSize > 65536 || (sparse && size < sizeof(long)))
+            {
+                throw new InvalidDataException($"{_pathForMessages}: invalid backup stream header at offset {_offset - BackupStreamHeader.FixedSize}.");
+            }
+
+            if (full > _headerNeeded)
+            {
+                _headerNeeded = full;
+                return;
+            }
+        }
+
+        _metadata.Write(_header, 0, _headerLength);
+        _headerLength = 0;
+        _headerNeeded = BackupStreamHeader.FixedSize;
+        _bodyElided = id is BackupStreamId.Data or BackupStreamId.SparseBlock;
+        _bodyRemaining = sparse ? size - sizeof(long) : size;
+        if (id == BackupStreamId.Data)
+        {
+            _filePosition = 0;
+            _logicalSize = Math.Max(_logicalSize, size);
+        }
+        else if (sparse)
+        {
+            _filePosition = BinaryPrimitives.ReadInt64LittleEndian(_header.AsSpan(full - sizeof(long)));
+            if (_filePosition < 0)
+            {
+                throw new InvalidDataException($"{_pathForMessages}: negative sparse block offset.");
+            }
+
+            _logicalSize = Math.Max(_logicalSize, _filePosition + _bodyRemaining);
+        }
+    }
+}

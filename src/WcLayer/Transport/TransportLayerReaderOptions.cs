@@ -1,0 +1,16 @@
+namespace WcLayer.Transport;
+
+/// <summary>Options of <see cref="TransportLayerReader"/>.</summary>
+public sealed class TransportLayerReaderOptions
+{
+    /// <summary>
+    /// The folder was written by HCS's <c>ExportLayer</c>: apply hcsshim's two time rules, which exist because HCS's
+    /// own times are not deterministic: entries outside <c>Files\</c> report creation = access = write time, and the
+    /// <c>Files</c> and <c>Hives</c> directories take their times from <c>Hives\System_Delta</c>. Off by default:
+    /// layers of the portable store round-trip every time exactly.
+    /// </summary>
+    public bool HcsExportTimeRules { get; init; }
+
+    /// <summary>Fail when <c>tombstones.txt</c> is missing, as hcsshim does for HCS exports. Off by default (no file: no tombstones).</summary>
+    public bool RequireTombstonesFile { get; init; }
+}

@@ -1,0 +1,544 @@
+using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
+using WcLayer.Win32;
+
+namespace WcLayer.Transport;
+
+/// <summary>
+/// Writes a layer in the HCS transport format, with exactly the semantics of hcsshim's legacy writer (spec 8):
+/// <c>Files\</c> entries become attribute-prefixed backup streams (directories: a directory plus a <c>.$wcidirs$</c>
+/// companion), <c>Hives\</c> files are kept plain, <c>UtilityVM\</c> is cloned from the immediate parent (hard links,
+/// with the four BCD files copied: B1 fixed) and then changed, hard links may target this layer or a parent, and
+/// tombstones are recorded.
+/// </summary>
+/// <remarks>
+/// Names use <c>\</c> (or <c>/</c>) and are cleaned before any comparison (B9). Nothing is ever created outside the
+/// folders: names with <c>..</c>, roots, drives or <c>:</c> are rejected, and links inside the folders are never
+/// followed. A directory that becomes a reparse point is removed while the layer is written and recreated empty at
+/// <see cref="Commit"/>, so nothing can be written through it. Misuse throws: <see cref="Write"/> without a current
+/// entry, any call after <see cref="Commit"/> or <see cref="Dispose"/> (B11).
+/// </remarks>
+public sealed class TransportLayerWriter : ILayerWriter
+{
+    private const int BufferSize = 64 * 1024;
+
+    private readonly LayerRoot _root;
+    private readonly LayerRoot _destinationRoot;
+    private readonly List<LayerRoot> _parentRoots = [];
+    private readonly TransportLayerWriterOptions _options;
+    private readonly List<string> _tombstones = [];
+    private readonly List<(string Name, FileBasicInfo Info)> _changedDirectories = [];
+    private readonly HashSet<string> _addedFiles = new(StringComparer.Ordinal);
+    private readonly List<(string Name, string Target, LayerRoot TargetRoot)> _pendingLinks = [];
+    private readonly List<(string Name, LayerRoot Root)> _pendingDirectories = [];
+
+    private Stream? _current;
+    private FileStream? _currentFile;
+    private SafeFileHandle? _currentHandle;
+    private PlainFileBackupWriter? _currentPlain;
+    private string? _currentName;
+    private LayerRoot? _currentRoot;
+    private bool _currentIsDirectory;
+    private bool _hasUtilityVM;
+    private bool _committed;
+    private bool _disposed;
+
+    /// <summary>Creates a writer.</summary>
+    /// <param name="importFolderPath">An existing folder that receives the transport format.</param>
+    /// <param name="parentLayerPaths">The parent layers, immediate parent first; each must exist.</param>
+    /// <param name="layerPath">The destination layer folder (it must exist); the same as <paramref name="importFolderPath"/> in the portable store.</param>
+    /// <param name="options">Options; <see langword="null"/> for the defaults (HCS staging).</param>
+    /// <exception cref="LayerPathException">A folder cannot be opened.</exception>
+    public TransportLayerWriter(string importFolderPath, IReadOnlyList<string> parentLayerPaths, string layerPath, TransportLayerWriterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(importFolderPath);
+        ArgumentNullException.ThrowIfNull(parentLayerPaths);
+        ArgumentNullException.ThrowIfNull(layerPath);
+        _options = options ?? new TransportLayerWriterOptions();
+        var opened = new List<LayerRoot>();
+        try
+        {
+            _root = LayerRoot.Open(importFolderPath);
+            opened.Add(_root);
+            if (string.Equals(Path.GetFullPath(importFolderPath), Path.GetFullPath(layerPath), StringComparison.Ordinal))
+            {
+                _destinationRoot = _root;
+            }
+            else
+            {
+                _destinationRoot = LayerRoot.Open(layerPath);
+                opened.Add(_destinationRoot);
+            }
+
+            foreach (string parent in parentLayerPaths)
+            {
+                LayerRoot parentRoot = LayerRoot.Open(parent);
+                opened.Add(parentRoot);
+                _parentRoots.Add(parentRoot);
+            }
+        }
+        catch
+        {
+            opened.ForEach(r => r.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>The tombstones recorded so far (layer names under <c>Files\</c>), in <see cref="Remove"/> order.</summary>
+    public IReadOnlyList<string> Tombstones => _tombstones;
+
+    /// <inheritdoc/>
+    public void Add(string name, FileBasicInfo info)
+    {
+        ThrowIfDone();
+        Reset();
+        name = CleanName(name);
+        if (name == TransportPath.UtilityVM)
+        {
+            InitUtilityVM();
+            _changedDirectories.Add((name, info));
+            OpenPlain(_destinationRoot, name, info, isDirectory: true, created: false);
+            return;
+        }
+
+        bool isDirectory = info.IsDirectory;
+        if (isDirectory)
+        {
+            _changedDirectories.Add((name, info));
+        }
+
+        if (TransportPath.HasPrefix(name, TransportPath.UtilityVM))
+        {
+            AddUtilityVMEntry(name, info, isDirectory);
+            return;
+        }
+
+        string fileName = name;
+        if (isDirectory)
+        {
+            _root.CreateDirectory(name);
+            fileName = name + TransportPath.DirectoryCompanionSuffix;
+            _currentIsDirectory = true;
+        }
+
+        FileStream file = _root.CreateFile(fileName);
+        try
+        {
+            LayerRoot.SetBasicInfo(file.SafeFileHandle, info, _root.Describe(fileName));
+            if (!isDirectory && TransportPath.HasPrefix(name, TransportPath.Hives))
+            {
+                SetCurrent(name, _root, file, new PlainFileBackupWriter(file, _root.Describe(fileName)));
+            }
+            else
+            {
+                var buffered = new BufferedStream(file, BufferSize);
+                Span<byte> prefix = stackalloc byte[sizeof(uint)];
+                BinaryPrimitives.WriteUInt32LittleEndian(prefix, (uint)info.FileAttributes);
+                buffered.Write(prefix);
+                SetCurrent(name, _root, file, buffered);
+            }
+        }
+        catch
+        {
+            file.Dispose();
+            _root.Remove(fileName);
+            _currentIsDirectory = false;
+            throw;
+        }
+
+        _currentName = fileName;
+        _addedFiles.Add(name);
+    }
+
+    /// <inheritdoc/>
+    public void AddLink(string name, string target)
+    {
+        ThrowIfDone();
+        Reset();
+        name = CleanName(name);
+        target = CleanName(target);
+        IReadOnlyList<LayerRoot> candidates =
+            TransportPath.HasPrefix(target, TransportPath.Files) ? _parentRoots
+            : TransportPath.HasPrefix(target, TransportPath.UtilityVMFiles) ? [_destinationRoot]
+            : [];
+        if (candidates.Count == 0 || !(TransportPath.HasPrefix(name, TransportPath.Files) || TransportPath.HasPrefix(name, TransportPath.UtilityVMFiles)))
+        {
+            throw new InvalidDataException($"invalid hard link in layer: '{name}' -> '{target}'");
+        }
+
+        LayerRoot? targetRoot = null;
+        if (_addedFiles.Contains(target))
+        {
+            targetRoot = TransportPath.HasPrefix(target, TransportPath.Files) && _options.ImportFolderIsLayer ? _root : _destinationRoot;
+        }
+        else
+        {
+            targetRoot = candidates.FirstOrDefault(root => root.Stat(target) is not null);
+        }
+
+        if (targetRoot is null)
+        {
+            throw new InvalidDataException($"failed to find link target for '{name}' -> '{target}'");
+        }
+
+        _pendingLinks.Add((name, target, targetRoot));
+        _addedFiles.Add(name);
+    }
+
+    /// <inheritdoc/>
+    public void Remove(string name)
+    {
+        ThrowIfDone();
+        Reset();
+        name = CleanName(name);
+        if (TransportPath.HasPrefix(name, TransportPath.Files))
+        {
+            if (_parentRoots.Count == 0)
+            {
+                throw new InvalidDataException($"base layer cannot have tombstones: {name}");
+            }
+
+            _tombstones.Add(name);
+        }
+        else if (TransportPath.HasPrefix(name, TransportPath.UtilityVMFiles))
+        {
+            InitUtilityVM();
+            if (_destinationRoot.Stat(name) is null)
+            {
+                throw new LayerPathException("stat", _destinationRoot.Describe(name), Win32Error.FileNotFound);
+            }
+
+            _destinationRoot.RemoveAll(name);
+        }
+        else
+        {
+            throw new InvalidDataException($"invalid tombstone {name}");
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Write(ReadOnlySpan<byte> backupStreamBytes)
+    {
+        ThrowIfDone();
+        if (_current is null)
+        {
+            throw new InvalidOperationException("closed: there is no current entry to write to (call Add first).");
+        }
+
+        _current.Write(backupStreamBytes);
+    }
+
+    /// <summary>
+    /// Finishes the import folder (hcsshim's inner <c>Close</c>): the current entry, <c>tombstones.txt</c> and the
+    /// placeholders of reparse-point directories. With <see cref="TransportLayerWriterOptions.ImportFolderIsLayer"/>
+    /// it also creates the hard links and reapplies the directory times; otherwise the caller runs HCS's
+    /// <c>ImportLayer</c> and then <see cref="CompleteImport"/>.
+    /// </summary>
+    public void Commit()
+    {
+        ThrowIfDone();
+        Reset();
+        _root.Remove(TransportPath.TombstonesFile);
+        if (_options.ImportFolderIsLayer)
+        {
+            using FileStream file = _root.CreateFile(TransportPath.TombstonesFile);
+            TombstoneFile.Write(file, _tombstones);
+        }
+
+        foreach ((string name, LayerRoot root) in _pendingDirectories)
+        {
+            root.CreateDirectory(name);
+        }
+
+        _committed = true;
+        if (_options.ImportFolderIsLayer)
+        {
+            ApplyLinksAndDirectoryTimes();
+        }
+    }
+
+    /// <summary>
+    /// The steps after HCS's <c>ImportLayer</c> (spec 8.6): delete the tombstoned paths in the layer, create the
+    /// pending hard links, reapply directory times (children before parents). Only for HCS staging.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="Commit"/> has not run, or the writer keeps tombstones in the layer.</exception>
+    public void CompleteImport()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_committed || _options.ImportFolderIsLayer)
+        {
+            throw new InvalidOperationException("CompleteImport follows Commit and HCS's ImportLayer, in HCS staging only.");
+        }
+
+        foreach (string tombstone in _tombstones)
+        {
+            _destinationRoot.Remove(tombstone);
+        }
+
+        ApplyLinksAndDirectoryTimes();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        CloseCurrent();
+        foreach (LayerRoot root in _parentRoots)
+        {
+            root.Dispose();
+        }
+
+        if (!ReferenceEquals(_destinationRoot, _root))
+        {
+            _destinationRoot.Dispose();
+        }
+
+        _root.Dispose();
+    }
+
+    private void AddUtilityVMEntry(string name, FileBasicInfo info, bool isDirectory)
+    {
+        if (!_hasUtilityVM)
+        {
+            throw new InvalidDataException($"missing UtilityVM directory: {name}");
+        }
+
+        if (name != TransportPath.UtilityVMFiles && !TransportPath.HasPrefix(name, TransportPath.UtilityVMFiles))
+        {
+            throw new InvalidDataException($"invalid UtilityVM layer: {name}");
+        }
+
+        LayerFileStatus? existing = _destinationRoot.Stat(name);
+        bool created = false;
+        if (isDirectory)
+        {
+            if (existing is { } status)
+            {
+                FileAttributes old = status.IsDirectory ? ExistingAttributes(name) : 0;
+                if (!status.IsDirectory || ((old ^ info.FileAttributes) & (FileAttributes.Directory | FileAttributes.ReparsePoint)) != 0)
+                {
+                    _destinationRoot.RemoveAll(name);
+                    existing = null;
+                }
+            }
+
+            if (existing is null)
+            {
+                _destinationRoot.CreateDirectory(name);
+                created = true;
+            }
+        }
+        else
+        {
+            // Usually a hard link cloned from the parent: writing through it would change the parent layer.
+            _destinationRoot.RemoveAll(name);
+            created = true;
+        }
+
+        OpenPlain(_destinationRoot, name, info, isDirectory, created);
+        _addedFiles.Add(name);
+    }
+
+    private FileAttributes ExistingAttributes(string name)
+    {
+        using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: true);
+        return LayerRoot.GetBasicInfoOrDefault(handle).FileAttributes;
+    }
+
+    private void OpenPlain(LayerRoot root, string name, FileBasicInfo info, bool isDirectory, bool created)
+    {
+        FileStream? file = null;
+        SafeFileHandle? handle = null;
+        try
+        {
+            if (isDirectory)
+            {
+                handle = root.OpenHandle(name, directory: true);
+            }
+            else
+            {
+                file = root.CreateFile(name);
+                handle = file.SafeFileHandle;
+            }
+
+            LayerRoot.SetBasicInfo(handle, info, root.Describe(name));
+            var plain = new PlainFileBackupWriter(file, root.Describe(name));
+            SetCurrent(name, root, file, plain);
+            _currentHandle = handle;
+        }
+        catch
+        {
+            file?.Dispose();
+            if (isDirectory)
+            {
+                handle?.Dispose();
+            }
+
+            if (created && !isDirectory)
+            {
+                root.Remove(name);
+            }
+
+            throw;
+        }
+    }
+
+    private void SetCurrent(string name, LayerRoot root, FileStream? file, Stream writer)
+    {
+        _currentName = name;
+        _currentRoot = root;
+        _currentFile = file;
+        _currentHandle = file?.SafeFileHandle;
+        _current = writer;
+        _currentPlain = writer as PlainFileBackupWriter;
+    }
+
+    /// <summary>hcsshim HEAD's hardened reset(): finish the current entry; cleanup runs even when finishing fails.</summary>
+    private void Reset()
+    {
+        try
+        {
+            if (_current is null)
+            {
+                return;
+            }
+
+            if (_currentPlain is not null)
+            {
+                _currentPlain.Complete(_currentHandle!);
+            }
+            else
+            {
+                _current.Flush();
+            }
+
+            if (_currentIsDirectory && _currentFile is not null && CompanionHasReparsePoint(_currentFile))
+            {
+                // Nothing may be created "inside" a directory that will become a reparse point.
+                string directory = _currentName![..^TransportPath.DirectoryCompanionSuffix.Length];
+                _currentRoot!.Remove(directory);
+                _pendingDirectories.Add((directory, _currentRoot));
+            }
+        }
+        finally
+        {
+            CloseCurrent();
+        }
+    }
+
+    private bool CompanionHasReparsePoint(FileStream companion)
+    {
+        companion.Position = sizeof(uint);
+        using var reader = new BackupStreamReader(companion, leaveOpen: true);
+        try
+        {
+            while (reader.ReadNextHeader() is { } header)
+            {
+                if (header.Id == BackupStreamId.ReparseData)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{_currentRoot!.Describe(_currentName!)}: {e.Message}", e);
+        }
+
+        return false;
+    }
+
+    private void CloseCurrent()
+    {
+        if (_current is not null && _current is not PlainFileBackupWriter)
+        {
+            _current.Dispose();
+        }
+
+        if (_currentFile is null)
+        {
+            _currentHandle?.Dispose();
+        }
+
+        _currentFile?.Dispose();
+        _current = null;
+        _currentFile = null;
+        _currentHandle = null;
+        _currentPlain = null;
+        _currentName = null;
+        _currentRoot = null;
+        _currentIsDirectory = false;
+    }
+
+    private void InitUtilityVM()
+    {
+        if (_hasUtilityVM)
+        {
+            return;
+        }
+
+        _destinationRoot.CreateDirectory(TransportPath.UtilityVM);
+        if (_parentRoots.Count > 0)
+        {
+            try
+            {
+                LayerCopier.CloneTree(_parentRoots[0], _destinationRoot, TransportPath.UtilityVMFiles, TransportPath.MutatedUtilityVMFiles);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                throw new LayerPathException($"cloning the parent utility VM image failed: {e.Message}", e);
+            }
+        }
+
+        _hasUtilityVM = true;
+    }
+
+    private void ApplyLinksAndDirectoryTimes()
+    {
+        foreach ((string name, string target, LayerRoot targetRoot) in _pendingLinks)
+        {
+            _destinationRoot.Remove(name);
+            LayerCopier.LinkOrCopy(targetRoot, target, _destinationRoot, name);
+        }
+
+        for (int i = _changedDirectories.Count - 1; i >= 0; i--)
+        {
+            (string name, FileBasicInfo info) = _changedDirectories[i];
+            if (_destinationRoot.Stat(name) is { IsDirectory: true })
+            {
+                using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: true);
+                LayerRoot.SetBasicInfo(handle, info, _destinationRoot.Describe(name));
+            }
+            else if (!_options.ImportFolderIsLayer)
+            {
+                throw new LayerPathException("open", _destinationRoot.Describe(name), Win32Error.FileNotFound);
+            }
+        }
+    }
+
+    private static string CleanName(string name)
+    {
+        try
+        {
+            return TransportPath.Clean(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"invalid layer entry name: {e.Message}", e);
+        }
+    }
+
+    private void ThrowIfDone()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_committed)
+        {
+            throw new InvalidOperationException("The layer writer was committed; it cannot be used anymore.");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace WcLayer.Transport;
+
+/// <summary>Options of <see cref="TransportLayerWriter"/>.</summary>
+public sealed class TransportLayerWriterOptions
+{
+    /// <summary>
+    /// The import folder is the layer itself, as in the portable store: <see cref="TransportLayerWriter.Commit"/>
+    /// writes the tombstones to <c>tombstones.txt</c> (spec 6.2) instead of deleting the tombstoned paths, and
+    /// performs the post-import steps (hard links, directory times) in the same folder. Otherwise the folder is staged
+    /// for HCS's <c>ImportLayer</c>, as hcsshim's legacy writer does.
+    /// </summary>
+    public bool ImportFolderIsLayer { get; init; }
+}
