@@ -69,8 +69,8 @@ for ds in $DATASETS; do
         awk -v ds="$ds" -v tool="$tool" -v s="$s" -v b="$bytes" -v e="$entries" -v m="$m" -v c="$check" -v all="$secs" \
             'BEGIN { printf "| %-5s | %-38s | %6.2f (%s) | %7.1f | %8.0f | %6.1f | %s |\n", ds, tool, s, all, b / s / 1048576, e / s, m / 1024, c }'
     }
-    ROWS+=("$(row 'GNU tar -cf - dir | tar -tvf -' "${ref_t[*]}" "${ref_m[*]}" "$ref_bytes" "$ref_entries" '')")
-    ROWS+=("$(row 'wclayer tar -> backup streams -> tar' "${our_t[*]}" "${our_m[*]}" "$our_bytes" "$our_entries" "$same")")
+    ROWS+=("$(row 'GNU tar -cf - → tar -tvf - (directory)' "${ref_t[*]}" "${ref_m[*]}" "$ref_bytes" "$ref_entries" '')")
+    ROWS+=("$(row 'WcLayer tar → backup streams → tar' "${our_t[*]}" "${our_m[*]}" "$our_bytes" "$our_entries" "$same")")
     if [[ "${KEEP:-0}" != 1 ]]; then rm -rf "$tar_in" "$tar_out" "$dir"; fi
 done
 rm -f "$BENCH_DIR/time" "$BENCH_DIR/log"
