@@ -8,6 +8,7 @@ namespace WcLayer.Benchmarks;
 /// <summary>
 /// <c>generate &lt;many|one|small&gt; &lt;out.tar&gt;</c> writes a synthetic layer tar;
 /// <c>roundtrip &lt;in.tar&gt; &lt;out.tar|-&gt;</c> runs tar → backup streams → tar through a <see cref="LayerPipe"/>;
+/// <c>metadata-cost &lt;dir&gt; &lt;count&gt;</c> measures the cost of keeping Windows times in extended attributes;
 /// anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short</c>).
 /// </summary>
 internal static class Program
@@ -24,6 +25,11 @@ internal static class Program
         if (args.Length == 3 && args[0] == "roundtrip")
         {
             return RoundTrip(args[1], args[2]);
+        }
+
+        if (args.Length == 3 && args[0] == "metadata-cost")
+        {
+            return MetadataCost.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
