@@ -1,0 +1,13 @@
+using System.Runtime.InteropServices;
+
+namespace WcLayer.Hcs;
+
+internal static partial class Interop
+{
+    internal static partial class Advapi32
+    {
+        [LibraryImport(Libraries.Advapi32, SetLastError = true)]
+        [return: MarshalAs(UnmanagedType.Bool)]
+        internal static partial bool OpenProcessToken(nint processHandle, uint desiredAccess, out SafeKernelHandle tokenHandle);
+    }
+}

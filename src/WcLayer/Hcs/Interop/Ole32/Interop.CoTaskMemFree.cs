@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace WcLayer.Hcs;
+
+internal static partial class Interop
+{
+    internal static partial class Ole32
+    {
+        [LibraryImport(Libraries.Ole32)]
+        internal static partial void CoTaskMemFree(nint pointer);
+    }
+}
