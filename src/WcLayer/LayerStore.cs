@@ -29,9 +29,9 @@ public static class LayerStore
     private static ILayerStore Create()
     {
         if (OperatingSystem.IsWindows()
-            && NativeLibrary.TryLoad("vmcompute.dll", typeof(LayerStore).Assembly, DllImportSearchPath.System32, out nint vmcompute))
+            && NativeLibrary.TryLoad("vmcompute.dll", typeof(LayerStore).Assembly, DllImportSearchPath.System32, out _))
         {
-            NativeLibrary.Free(vmcompute);
+            // Not freed: the store's imports bind to it next.
             return new HcsLayerStore();
         }
 

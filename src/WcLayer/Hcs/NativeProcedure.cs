@@ -22,16 +22,11 @@ internal static class NativeProcedure
             throw new HcsDllException(dllName, procedureName: null, innerException: null);
         }
 
-        try
+        // Never freed: the handle may come from a resolver that owns it, and the import stubs keep the DLL loaded for
+        // the life of the process anyway (as Go's LazyDLL does).
+        if (!NativeLibrary.TryGetExport(library, procedureName, out _))
         {
-            if (!NativeLibrary.TryGetExport(library, procedureName, out _))
-            {
-                throw new HcsDllException(dllName, procedureName, innerException: null);
-            }
-        }
-        finally
-        {
-            NativeLibrary.Free(library);
+            throw new HcsDllException(dllName, procedureName, innerException: null);
         }
     }
 
