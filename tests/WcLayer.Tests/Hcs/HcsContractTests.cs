@@ -25,14 +25,14 @@ public sealed class HcsContractTests : IDisposable
 
     private string Id(string name) => _store.NameToGuid(name).ToString();
 
-    [Fact]
+    [ContractFact]
     public void ActivateLayer_passes_the_standard_driver_info_and_the_full_path_as_utf16()
     {
         _store.ActivateLayer(@"C:\layers\é-中文-😀");
         Assert.Equal($"ActivateLayer {Info} id=\"C:\\layers\\é-中文-😀\"\n", _double.Log);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("DeactivateLayer")]
     [InlineData("DestroyLayer")]
     [InlineData("UnprepareLayer")]
@@ -53,7 +53,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal($"hcsshim::{export} failed in Win32: Access is denied. (0x5): C:\\l\\x", e.Message);
     }
 
-    [Fact]
+    [ContractFact]
     public void DeactivateLayer_title_is_fixed_not_hcsshims_double_failed()
     {
         _double.SetResult("DeactivateLayer", 0x80070003u);
@@ -62,14 +62,14 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal("hcsshim::DeactivateLayer", e.Operation);
     }
 
-    [Fact]
+    [ContractFact]
     public void CreateLayer_passes_parent_verbatim()
     {
         _store.CreateLayer(@"C:\l\new", "parentid");
         Assert.Equal($"CreateLayer {Info} id=\"C:\\l\\new\" parent=\"parentid\"\n", _double.Log);
     }
 
-    [Fact]
+    [ContractFact]
     public void CreateScratchLayer_passes_null_parent_id_and_descriptors_in_caller_order()
     {
         string top = Id("top"), baseId = Id("base");
@@ -84,14 +84,14 @@ public sealed class HcsContractTests : IDisposable
             _double.Lines);
     }
 
-    [Fact]
+    [ContractFact]
     public void Empty_parent_list_is_a_null_array_and_count_zero()
     {
         _store.CreateScratchLayer(@"C:\l\scratch", []);
         Assert.Equal($"CreateSandboxLayer {Info} id=\"C:\\l\\scratch\" parentId=NULL layers=NULL count=0\n", _double.Log);
     }
 
-    [Fact]
+    [ContractFact]
     public void ImportLayer_enables_backup_restore_security_on_the_thread_around_the_call()
     {
         string parent = Id("p");
@@ -115,7 +115,7 @@ public sealed class HcsContractTests : IDisposable
             _double.Lines);
     }
 
-    [Fact]
+    [ContractFact]
     public void ExportLayer_enables_backup_only()
     {
         _store.ExportLayer(@"C:\l\a", @"C:\tmp\out", []);
@@ -126,7 +126,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal("RevertToSelf", lines[^1]);
     }
 
-    [Fact]
+    [ContractFact]
     public void A_missing_privilege_is_named_and_nothing_is_imported_and_the_thread_reverts()
     {
         _double.SetMissingPrivilege(18);
@@ -137,7 +137,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal("RevertToSelf", _double.Lines[^1]);
     }
 
-    [Fact]
+    [ContractFact]
     public void Several_missing_privileges_use_the_plural_shape()
     {
         _double.SetMissingPrivilege(17);
@@ -147,7 +147,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(["SeBackupPrivilege", "SeSecurityPrivilege"], e.Privileges);
     }
 
-    [Fact]
+    [ContractFact]
     public void GetLayerMountPath_uses_the_two_call_protocol_in_characters()
     {
         const string Volume = @"\\?\Volume{7d6e2a3c-0000-0000-0000-100000000000}\é😀";
@@ -161,14 +161,14 @@ public sealed class HcsContractTests : IDisposable
             _double.Lines);
     }
 
-    [Fact]
+    [ContractFact]
     public void GetLayerMountPath_length_zero_is_empty_after_one_call()
     {
         Assert.Equal(string.Empty, _store.GetLayerMountPath(@"C:\l\s"));
         Assert.Single(_double.Lines);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("GetLayerMountPath#1", "(first call)")]
     [InlineData("GetLayerMountPath#2", "(second call)")]
     public void GetLayerMountPath_failures_say_which_call(string which, string detail)
@@ -180,7 +180,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(detail, e.Detail);
     }
 
-    [Fact]
+    [ContractFact]
     public void GetSharedBaseImages_reads_and_frees_the_string_once()
     {
         _double.SetBaseImages("{\"Images\":[\"é😀\"]}");
@@ -190,14 +190,14 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(1, _double.FreeCount);
     }
 
-    [Fact]
+    [ContractFact]
     public void GetSharedBaseImages_null_is_empty_and_nothing_is_freed()
     {
         Assert.Equal(string.Empty, _store.GetSharedBaseImages());
         Assert.Equal(["GetBaseImages buffer=NULL-initialized"], _double.Lines);
     }
 
-    [Fact]
+    [ContractFact]
     public void GetSharedBaseImages_failure()
     {
         _double.SetResult("GetBaseImages", 0x80070005u);
@@ -206,14 +206,14 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(0, _double.FreeCount);
     }
 
-    [Fact]
+    [ContractFact]
     public void GrantVmAccess_passes_vm_id_and_file()
     {
         _store.GrantVmAccess("a1b2", @"C:\l\s\sandbox.vhdx");
         Assert.Equal("GrantVmAccess vmId=\"a1b2\" filePath=\"C:\\l\\s\\sandbox.vhdx\"\n", _double.Log);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(0, false)]
     [InlineData(1, true)]
     [InlineData(-1, true)]
@@ -224,7 +224,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal($"LayerExists {Info} id=\"C:\\l\\x\"\n", _double.Log);
     }
 
-    [Fact]
+    [ContractFact]
     public void LayerExists_failure()
     {
         _double.SetResult("LayerExists", 0x80070002u);
@@ -232,7 +232,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(Win32Error.FileNotFound, e.ErrorCode);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(@"C:\layers\abc", "abc")]
     [InlineData(@"C:\layers\abc\", "")]
     [InlineData("C:/layers/abc", "abc")]
@@ -252,14 +252,14 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal($"NameToGuid name=\"{name}\"\n", _double.Log);
     }
 
-    [Fact]
+    [ContractFact]
     public void NameToGuid_reads_the_windows_guid_layout()
     {
         _double.SetGuid(new Guid("01020304-0506-0708-090a-0b0c0d0e0f10"));
         Assert.Equal("01020304-0506-0708-090a-0b0c0d0e0f10", _store.NameToGuid("x").ToString());
     }
 
-    [Fact]
+    [ContractFact]
     public void NameToGuid_failure_is_titled_and_returned_unwrapped_by_descriptor_building()
     {
         _double.SetResult("NameToGuid", 0x80070057u);
@@ -268,7 +268,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.DoesNotContain(_double.Lines, l => l.StartsWith("PrepareLayer", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [ContractFact]
     public void PrepareLayer_passes_descriptors_and_is_serialized_process_wide()
     {
         string parent = Id("p");
@@ -280,7 +280,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(1, _double.MaxConcurrentPrepare);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("ProcessBaseLayer", "ProcessBaseImage")]
     [InlineData("ProcessUtilityVMImage", "ProcessUtilityImage")]
     public void Process_image_calls_and_path_error_shape(string operation, string export)
@@ -295,7 +295,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(Win32Error.PathNotFound, e.ErrorCode);
     }
 
-    [Fact]
+    [ContractFact]
     public void Win32_hresult_becomes_hcsshim_message()
     {
         _double.SetResult("ImportLayer", 0x80070003u);
@@ -306,7 +306,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(@"C:\l\a", e.LayerPath);
     }
 
-    [Fact]
+    [ContractFact]
     public void Non_win32_hresult_keeps_the_whole_code()
     {
         _double.SetResult("ImportLayer", 0xC0370103u);
@@ -315,7 +315,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(unchecked((int)0xC0370103), e.HResult);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(1L)]
     [InlineData(0x12345L)]
     public void Positive_hresults_are_success(long hresult)
@@ -324,7 +324,7 @@ public sealed class HcsContractTests : IDisposable
         _store.ActivateLayer(@"C:\l\a");
     }
 
-    [Fact]
+    [ContractFact]
     public void Nul_in_a_path_fails_before_the_call()
     {
         var e = Assert.Throws<HcsException>(() => _store.ActivateLayer("C:\\l\\a\0b"));
@@ -335,7 +335,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.DoesNotContain(_double.Lines, l => l.StartsWith("ImportLayer", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [ContractFact]
     public void Nul_in_a_parent_path_fails_before_the_call()
     {
         // As hcsshim: the layer id comes first, so a NUL in the base name fails in NameToGuid ...
@@ -350,7 +350,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal("NameToGuid name=\"p\"\n", _double.Log);
     }
 
-    [Fact]
+    [ContractFact]
     public void Missing_export_is_the_lazy_load_error()
     {
         VmComputeDouble.Mode = DoubleMode.WithoutGrantVmAccess;
@@ -360,7 +360,7 @@ public sealed class HcsContractTests : IDisposable
         Assert.Equal(string.Empty, _double.Log);
     }
 
-    [Fact]
+    [ContractFact]
     public void Missing_dll_is_the_lazy_load_error()
     {
         VmComputeDouble.Mode = DoubleMode.Missing;

@@ -26,7 +26,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
 
     public void Dispose() => _double.Reset();
 
-    [Fact]
+    [ContractFact]
     public void ExpandScratchSize_attaches_the_vhd_and_extends_the_volume()
     {
         _double.SetMountPath(Volume + "\\");
@@ -50,7 +50,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
             _double.Lines);
     }
 
-    [Fact]
+    [ContractFact]
     public void ExpandScratchSize_does_not_extend_a_volume_that_already_fills_the_partition()
     {
         _double.SetMountPath(Volume + "\\");
@@ -59,7 +59,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.DoesNotContain(_double.Lines, l => l.Contains("code=0x900f0", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [ContractFact]
     public void ExpandScratchSize_empty_mount_path_is_an_error_and_detaches()
     {
         var e = Assert.Throws<HcsException>(() => _store.ExpandScratchSize(@"C:\l\s", 1));
@@ -67,7 +67,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.Equal("CloseHandle handle=0x1001", _double.Lines[^1]);
     }
 
-    [Fact]
+    [ContractFact]
     public void ExpandScratchSize_reports_the_returned_open_code()
     {
         _double.SetResult("OpenVirtualDisk", 2);
@@ -76,7 +76,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.Equal(Win32Error.FileNotFound, e.ErrorCode);
     }
 
-    [Fact]
+    [ContractFact]
     public void ExpandScratchSize_attach_failure_is_wrapped_twice_and_closes_the_disk()
     {
         _double.SetResult("AttachVirtualDisk", 5);
@@ -85,7 +85,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.Equal("CloseHandle handle=0x1001", _double.Lines[^1]);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("DeviceIoControl#0x7405c", "IOCTL_DISK_GET_LENGTH_INFO")]
     [InlineData("GetDiskFreeSpaceExW", "GetDiskFreeSpaceEx")]
     [InlineData("DeviceIoControl#0x900f0", "FSCTL_EXTEND_VOLUME")]
@@ -101,7 +101,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.Equal("CloseHandle handle=0x1001", _double.Lines[^1]);
     }
 
-    [Fact]
+    [ContractFact]
     public void Operations_trace_hcsshim_spans_with_attributes_and_leave_success_unset()
     {
         using var recorder = new ActivityRecorder();
@@ -118,7 +118,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.Equal(_store.NameToGuid("p1").ToString(), nameToGuid.GetTagItem("guid"));
     }
 
-    [Fact]
+    [ContractFact]
     public void Failures_set_status_error_with_the_message()
     {
         using var recorder = new ActivityRecorder();
@@ -129,7 +129,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.Equal(e.Message, activity.StatusDescription);
     }
 
-    [Fact]
+    [ContractFact]
     public void Result_attributes_are_recorded()
     {
         using var recorder = new ActivityRecorder();
@@ -148,7 +148,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.Equal("vm1", recorder.Single("hcsshim::GrantVmAccess").GetTagItem("vm-id"));
     }
 
-    [Fact]
+    [ContractFact]
     public void NewLayerReader_exports_into_a_temp_folder_that_lives_until_dispose()
     {
         string? seen = null;
@@ -170,7 +170,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         recorder.Single("hcsshim::NewLayerReader");
     }
 
-    [Fact]
+    [ContractFact]
     public void NewLayerReader_export_failure_removes_the_temp_folder()
     {
         string? folder = null;
@@ -181,7 +181,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.False(Directory.Exists(folder));
     }
 
-    [Fact]
+    [ContractFact]
     public void NewLayerReader_and_writer_wait_for_the_transport_format()
     {
         Assert.Throws<NotImplementedException>(() => _store.NewLayerReader(@"C:\l\r", []));
@@ -189,7 +189,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         Assert.Equal(string.Empty, _double.Log);
     }
 
-    [Fact]
+    [ContractFact]
     public void Descriptor_layout_matches_the_native_struct()
     {
         Assert.Equal(IntPtr.Size == 8 ? 32 : 24, Unsafe.SizeOf<WcLayerDescriptor>());
