@@ -5,7 +5,10 @@ namespace WcLayer.Hcs;
 [SupportedOSPlatform("windows")]
 internal static partial class Interop
 {
-    /// <summary>The DLL names every import binds to. Tests route them to a native double by these names.</summary>
+    /// <summary>
+    /// The DLL names every import binds to. Tests route them to a native double by these names. Every import is
+    /// searched in System32 only (as Go's <c>NewLazySystemDLL</c>), so a DLL planted beside the application is never used.
+    /// </summary>
     internal static class Libraries
     {
         internal const string VmCompute = "vmcompute.dll";

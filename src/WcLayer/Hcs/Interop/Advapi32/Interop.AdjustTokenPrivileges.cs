@@ -8,6 +8,7 @@ internal static partial class Interop
     {
         internal const uint SePrivilegeEnabled = 2;
 
+        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
         [LibraryImport(Libraries.Advapi32, SetLastError = true)]
         [return: MarshalAs(UnmanagedType.Bool)]
         internal static unsafe partial bool AdjustTokenPrivileges(

@@ -8,6 +8,7 @@ internal static partial class Interop
     {
         internal const int SecurityImpersonation = 2;
 
+        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
         [LibraryImport(Libraries.Advapi32, SetLastError = true)]
         [return: MarshalAs(UnmanagedType.Bool)]
         internal static partial bool ImpersonateSelf(int impersonationLevel);

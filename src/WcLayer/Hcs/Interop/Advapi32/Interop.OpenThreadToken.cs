@@ -12,6 +12,7 @@ internal static partial class Interop
         /// <summary>The <c>GetCurrentThread()</c> pseudo handle.</summary>
         internal const nint CurrentThread = -2;
 
+        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
         [LibraryImport(Libraries.Advapi32, SetLastError = true)]
         [return: MarshalAs(UnmanagedType.Bool)]
         internal static partial bool OpenThreadToken(

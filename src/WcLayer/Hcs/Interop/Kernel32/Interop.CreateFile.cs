@@ -12,6 +12,7 @@ internal static partial class Interop
         internal const uint FileShareWrite = 2;
         internal const uint OpenExisting = 3;
 
+        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
         [LibraryImport(Libraries.Kernel32, EntryPoint = "CreateFileW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
         internal static partial SafeKernelHandle CreateFile(
             string fileName,

@@ -9,6 +9,7 @@ internal static partial class Interop
         internal const uint IoctlDiskGetLengthInfo = 0x0007405C;
         internal const uint FsctlExtendVolume = 0x000900F0;
 
+        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
         [LibraryImport(Libraries.Kernel32, SetLastError = true)]
         [return: MarshalAs(UnmanagedType.Bool)]
         internal static unsafe partial bool DeviceIoControl(

@@ -10,6 +10,7 @@ internal static partial class Interop
         internal const uint AttachVirtualDiskFlagBypassDefaultEncryptionPolicy = 0x20;
 
         // Returns a Win32 error code (not an HRESULT).
+        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
         [LibraryImport(Libraries.VirtDisk)]
         internal static partial int AttachVirtualDisk(
             SafeKernelHandle virtualDiskHandle,

@@ -7,6 +7,7 @@ internal static partial class Interop
     internal static partial class VirtDisk
     {
         // Returns a Win32 error code (not an HRESULT) and does not set the last error.
+        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
         [LibraryImport(Libraries.VirtDisk, StringMarshalling = StringMarshalling.Utf16)]
         internal static partial int OpenVirtualDisk(
             in VirtualStorageType virtualStorageType,
