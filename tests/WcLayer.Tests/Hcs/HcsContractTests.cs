@@ -148,6 +148,24 @@ public sealed class HcsContractTests : IDisposable
     }
 
     [ContractFact]
+    public void The_thread_reverts_even_when_the_import_fails()
+    {
+        _double.SetResult("ImportLayer", 0x80070005u);
+        Assert.Throws<HcsException>(() => _store.ImportLayer(@"C:\l\new", @"C:\tmp\i", []));
+        Assert.Equal("RevertToSelf", _double.Lines[^1]);
+    }
+
+    [ContractFact]
+    public void A_failed_impersonation_is_reported_and_nothing_runs()
+    {
+        _double.SetResult("ImpersonateSelf", 0);
+        _double.SetLastError("ImpersonateSelf", Win32Error.AccessDenied);
+        var e = Assert.Throws<HcsException>(() => _store.ExportLayer(@"C:\l\a", @"C:\tmp\o", []));
+        Assert.Equal("ImpersonateSelf: Access is denied.", e.Message);
+        Assert.DoesNotContain(_double.Lines, l => l.StartsWith("ExportLayer", StringComparison.Ordinal) || l == "RevertToSelf");
+    }
+
+    [ContractFact]
     public void GetLayerMountPath_uses_the_two_call_protocol_in_characters()
     {
         const string Volume = @"\\?\Volume{7d6e2a3c-0000-0000-0000-100000000000}\é😀";
