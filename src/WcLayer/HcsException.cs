@@ -45,6 +45,20 @@ public class HcsException : IOException
         SystemMessage = message;
     }
 
+    /// <summary>
+    /// Creates an exception whose text is not hcsshim's <c>HcsError</c> shape (a Go <c>os.PathError</c> or DLL error
+    /// message) but which still carries the operation, the code and the path.
+    /// </summary>
+    internal HcsException(string message, string operation, int errorCode, string? path, Exception? innerException)
+        : base(message, innerException)
+    {
+        Operation = operation;
+        ErrorCode = errorCode;
+        HResult = errorCode > 0 ? Win32Error.ToHResult(errorCode) : errorCode;
+        LayerPath = path;
+        SystemMessage = Win32Error.GetMessage(errorCode);
+    }
+
     /// <summary>Creates an exception with no message.</summary>
     public HcsException()
         : this("The layer operation failed.")

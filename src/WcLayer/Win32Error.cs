@@ -57,6 +57,12 @@ public static class Win32Error
     /// <summary><c>ERROR_INVALID_NAME</c>.</summary>
     public const int InvalidName = 123;
 
+    /// <summary><c>ERROR_MOD_NOT_FOUND</c>: a DLL could not be loaded.</summary>
+    public const int ModNotFound = 126;
+
+    /// <summary><c>ERROR_PROC_NOT_FOUND</c>: a DLL lacks an export.</summary>
+    public const int ProcNotFound = 127;
+
     /// <summary><c>ERROR_DIR_NOT_EMPTY</c>.</summary>
     public const int DirNotEmpty = 145;
 
@@ -118,6 +124,8 @@ public static class Win32Error
         [DiskFull] = "There is not enough space on the disk.",
         [InsufficientBuffer] = "The data area passed to a system call is too small.",
         [InvalidName] = "The filename, directory name, or volume label syntax is incorrect.",
+        [ModNotFound] = "The specified module could not be found.",
+        [ProcNotFound] = "The specified procedure could not be found.",
         [DirNotEmpty] = "The directory is not empty.",
         [Busy] = "The requested resource is in use.",
         [AlreadyExists] = "Cannot create a file when that file already exists.",

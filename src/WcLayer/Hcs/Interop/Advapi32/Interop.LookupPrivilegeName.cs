@@ -1,0 +1,14 @@
+using System.Runtime.InteropServices;
+
+namespace WcLayer.Hcs;
+
+internal static partial class Interop
+{
+    internal static partial class Advapi32
+    {
+        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
+        [LibraryImport(Libraries.Advapi32, EntryPoint = "LookupPrivilegeNameW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
+        [return: MarshalAs(UnmanagedType.Bool)]
+        internal static unsafe partial bool LookupPrivilegeName(string? systemName, in Luid luid, char* name, ref uint nameLength);
+    }
+}

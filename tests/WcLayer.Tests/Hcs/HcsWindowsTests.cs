@@ -1,0 +1,156 @@
+using System.Runtime.Versioning;
+using WcLayer.Hcs;
+
+namespace WcLayer.Tests.Hcs;
+
+/// <summary>
+/// Tests against the real Host Compute Service. They need Windows with the Containers feature, an elevated process
+/// (ImportLayer/ExportLayer need SeBackupPrivilege and SeRestorePrivilege) and, for the layer tests, an existing base
+/// layer named by WCLAYER_TEST_BASE_LAYER. Skipped elsewhere. See docs/windows-testing.md.
+/// </summary>
+[SupportedOSPlatform("windows")]
+public sealed class HcsWindowsTests : IDisposable
+{
+    private readonly HcsLayerStore _store = new();
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "wclayer-hcs-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (OperatingSystem.IsWindows() && Directory.Exists(_root))
+        {
+            foreach (string layer in Directory.GetDirectories(_root))
+            {
+                try
+                {
+                    _store.DestroyLayer(layer);
+                }
+                catch (HcsException)
+                {
+                    // Best effort: a failed test may leave a layer HCS refuses to destroy while mounted.
+                }
+            }
+
+            try
+            {
+                Directory.Delete(_root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static string BaseLayer => Environment.GetEnvironmentVariable(HcsHost.BaseLayerVariable)!;
+
+    // Spec 15.3: the first seven from hcsshim's test comments, the rest from public logs.
+    [WindowsTheory]
+    [InlineData("f9b22d909166dd54b870eb699d54f4cf36d99f035ffd7701aff1267230aefd1e", "7095521e-b79e-50fc-bafb-958d85400362")]
+    [InlineData("f30368666ce4457e86fe12867506e508071d89e7eae615fc389c64f2e37ce54e", "6ba9cac1-7086-5ee9-a197-c465d3f50ad7")]
+    [InlineData("7a6ad2b849a9d29e6648d9950c1975b0f614a63b5fe2803009ce131745abcc62", "300b3ac0-b603-5367-9494-afec045dd369")]
+    [InlineData("5d1332fe416f7932c344ce9c536402a6fc6d0bfcdf7a74f67cc67b8cfc66ab41", "fa3057d9-0d4b-54c0-b2d5-34b7afc78f91")]
+    [InlineData("b95977ad18f8fa04e517daa2e814f73d69bfff55c3ea68d56f2b0b8ae23a235d", "23284a2c-cdda-582a-a175-a196211b03cb")]
+    [InlineData("b2a444ff0e984ef282d6a8e24fa0108e76b6807d943e111a0e878c1c53ed8246", "e0233918-d93f-5b08-839e-0cbeda79b68b")]
+    [InlineData("de6b1a908240cca2aef34f49994e7d4e25a8e157a2cef3b6d6cf2d8e6400bfc2", "02740e08-d1d3-5715-9c08-c255eab4ca01")]
+    [InlineData("4", "bd9c3ef9-f239-59b5-a27e-15c523b1d149")]
+    [InlineData("305d84fb4aa7bb0818f672f25e34cf899067db0a9d0b245cdcf9c5d106360954", "b7751ac9-9da4-5a04-8f41-2d5e61a8b5b7")]
+    [InlineData("076e74b17ff6b4b670e466cdc13945303bb7df9b82bf461e756bc729d659da07", "aa4fc017-120a-5dc4-b863-36ed05992ba1")]
+    [InlineData("a35c063592d63f30c6a7dc361d6b24991123e180c07c3d8f646809a2fae2ba05", "7c936f90-3131-5f18-ad64-69ffca88a11c")]
+    [InlineData("522119ca0c1d5ec876732c63b752ff7a5f3bf7f73f2ad859e2934d7c0ceccb76", "f0990ba7-98d1-58ac-9898-58ba8a8e228c")]
+    [InlineData("f0141935f0501d855ac26c573a443b5c3f1247ab3b567d1aba955e2f693eb933", "e5e54c1a-e4b1-5e27-aaf3-0908e255e124")]
+    [InlineData("3ff0e976381974986917b24702945d256792418a306c75efc9676f520d2d4c1a", "e0716d0b-eac4-57de-b20a-577ab7950b9e")]
+    public void NameToGuid_matches_the_published_vectors(string name, string expected)
+    {
+        Assert.Equal(Guid.Parse(expected), _store.NameToGuid(name));
+        Assert.Equal(Guid.Parse(expected), _store.LayerId(@"C:\ProgramData\docker\windowsfilter\" + name));
+    }
+
+    [WindowsFact]
+    public void Missing_layer_folder_gives_path_not_found()
+    {
+        var e = Assert.Throws<HcsException>(() => _store.ActivateLayer(Path.Combine(_root, "does-not-exist")));
+        Assert.Contains(e.ErrorCode, new[] { Win32Error.FileNotFound, Win32Error.PathNotFound });
+        Assert.False(_store.LayerExists(Path.Combine(_root, "does-not-exist")));
+    }
+
+    [WindowsFact(needsBaseLayer: true)]
+    public void Read_only_layer_mount_path_is_its_folder()
+    {
+        _store.ActivateLayer(BaseLayer);
+        try
+        {
+            Assert.Equal(Path.TrimEndingDirectorySeparator(BaseLayer), Path.TrimEndingDirectorySeparator(_store.GetLayerMountPath(BaseLayer)), ignoreCase: true);
+            Assert.True(_store.LayerExists(BaseLayer));
+        }
+        finally
+        {
+            _store.DeactivateLayer(BaseLayer);
+        }
+    }
+
+    [WindowsFact(needsBaseLayer: true)]
+    public void Scratch_create_mount_unmount()
+    {
+        string scratch = Directory.CreateDirectory(Path.Combine(_root, "scratch")).FullName;
+        _store.CreateScratchLayer(scratch, [BaseLayer]);
+        Assert.True(File.Exists(Path.Combine(scratch, "sandbox.vhdx")));
+        Mount(scratch, mountPath => Assert.StartsWith(@"\\?\Volume{", mountPath, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [WindowsFact(needsBaseLayer: true)]
+    public void ExpandScratchSize_grows_the_scratch()
+    {
+        string scratch = Directory.CreateDirectory(Path.Combine(_root, "scratch")).FullName;
+        _store.CreateScratchLayer(scratch, [BaseLayer]);
+        long before = new FileInfo(Path.Combine(scratch, "sandbox.vhdx")).Length;
+        _store.ExpandScratchSize(scratch, 40UL << 30);
+        Mount(scratch, mountPath => Assert.True(Directory.Exists(mountPath)));
+        Assert.True(new FileInfo(Path.Combine(scratch, "sandbox.vhdx")).Length >= before);
+    }
+
+    [WindowsFact(needsBaseLayer: true)]
+    public void Export_then_import_round_trips_a_changed_file()
+    {
+        string scratch = Directory.CreateDirectory(Path.Combine(_root, "scratch")).FullName;
+        _store.CreateScratchLayer(scratch, [BaseLayer]);
+        Mount(scratch, mountPath => File.WriteAllText(Path.Combine(mountPath, "wclayer-test.txt"), "hello from WcLayer"));
+
+        string export = Directory.CreateDirectory(Path.Combine(_root, "export")).FullName;
+        _store.ActivateLayer(scratch);
+        try
+        {
+            _store.ExportLayer(scratch, export, [BaseLayer]);
+        }
+        finally
+        {
+            _store.DeactivateLayer(scratch);
+        }
+
+        Assert.True(File.Exists(Path.Combine(export, "Files", "wclayer-test.txt")));
+
+        string imported = Path.Combine(_root, "imported");
+        _store.ImportLayer(imported, export, [BaseLayer]);
+        Assert.True(_store.LayerExists(imported));
+        Assert.Equal("hello from WcLayer", File.ReadAllText(Path.Combine(imported, "Files", "wclayer-test.txt")));
+    }
+
+    private void Mount(string scratch, Action<string> use)
+    {
+        _store.ActivateLayer(scratch);
+        try
+        {
+            _store.PrepareLayer(scratch, [BaseLayer]);
+            try
+            {
+                use(_store.GetLayerMountPath(scratch));
+            }
+            finally
+            {
+                _store.UnprepareLayer(scratch);
+            }
+        }
+        finally
+        {
+            _store.DeactivateLayer(scratch);
+        }
+    }
+}
