@@ -47,7 +47,7 @@ internal static class MetadataCost
             file.Write(content);
             if (info is { } basic)
             {
-                LayerRoot.SetBasicInfo(file.SafeFileHandle, basic, folder);
+                root.SetBasicInfo(file.SafeFileHandle, basic, folder);
             }
         }
 

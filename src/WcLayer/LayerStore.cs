@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using WcLayer.Hcs;
+using WcLayer.Portable;
 
 namespace WcLayer;
 
@@ -12,7 +13,6 @@ public static class LayerStore
     /// The Host Compute Service store (<see cref="HcsLayerStore"/>) on Windows when vmcompute.dll loads (the
     /// Containers feature is installed); elsewhere the portable store.
     /// </summary>
-    /// <exception cref="PlatformNotSupportedException">Not Windows with vmcompute.dll, and the portable store is not available yet.</exception>
     public static ILayerStore Default
     {
         get
@@ -35,7 +35,6 @@ public static class LayerStore
             return new HcsLayerStore();
         }
 
-        throw new PlatformNotSupportedException(
-            "vmcompute.dll is not available (not Windows, or the Containers feature is not installed), and the portable layer store is not available yet.");
+        return new PortableLayerStore();
     }
 }

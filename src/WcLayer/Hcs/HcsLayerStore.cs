@@ -26,7 +26,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
 
     /// <summary>Creates the store. It holds no native resources.</summary>
     public HcsLayerStore()
-        : this(openExportFolder: null)
+        : this(folder => new Transport.TransportLayerReader(folder, new Transport.TransportLayerReaderOptions { HcsExportTimeRules = true, RequireTombstonesFile = true }))
     {
     }
 

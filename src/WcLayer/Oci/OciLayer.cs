@@ -41,6 +41,77 @@ public static class OciLayer
     }
 
     /// <summary>
+    /// Imports a layer tar into a new layer of <paramref name="store"/> (hcsshim's <c>ImportLayerFromTar</c>): creates
+    /// <paramref name="path"/> if needed, writes every entry through <see cref="ILayerStore.NewLayerWriter"/>, keeps
+    /// pristine copies of the UtilityVM BCD files (<c>bcd.bak</c>, …) in the layer, and commits only if the whole tar
+    /// was read: on any error or cancellation nothing is imported (hcsshim would import the partial layer: B8).
+    /// </summary>
+    /// <param name="tar">An uncompressed tar stream.</param>
+    /// <param name="path">The new layer folder.</param>
+    /// <param name="parentLayerPaths">Immediate parent first, base last.</param>
+    /// <param name="store">The store; <see langword="null"/> for <see cref="LayerStore.Default"/>.</param>
+    /// <param name="progress">Reports each entry.</param>
+    /// <param name="cancellationToken">Checked between entries.</param>
+    /// <returns>The total size of the regular files' main data streams.</returns>
+    public static async Task<long> ImportLayerFromTarAsync(Stream tar, string path, IReadOnlyList<string> parentLayerPaths, ILayerStore? store = null, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tar);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(parentLayerPaths);
+        store ??= LayerStore.Default;
+        Directory.CreateDirectory(path);
+        using ILayerWriter writer = store.NewLayerWriter(path, parentLayerPaths);
+        var options = new TarImportOptions
+        {
+            OpenMutatedFileBackup = writer is IMutatedFileBackupSink sink
+                ? sink.OpenMutatedFileBackup
+                : name => new FileStream(Path.Combine(path, name), FileMode.Create, FileAccess.Write),
+        };
+        long total = await WriteLayerFromTarAsync(tar, writer, options, progress, cancellationToken).ConfigureAwait(false);
+        writer.Commit();
+        return total;
+    }
+
+    /// <summary>
+    /// Exports a layer of <paramref name="store"/> as a tar (hcsshim's <c>ExportLayerToTar</c>): activates the layer,
+    /// prepares and unprepares it so it is initialized, reads it with <see cref="ILayerStore.NewLayerReader"/> (for a
+    /// scratch layer: its difference against the parents) and deactivates it again.
+    /// </summary>
+    /// <param name="tar">Receives the tar.</param>
+    /// <param name="path">The layer folder.</param>
+    /// <param name="parentLayerPaths">Immediate parent first, base last.</param>
+    /// <param name="store">The store; <see langword="null"/> for <see cref="LayerStore.Default"/>.</param>
+    /// <param name="progress">Reports each entry.</param>
+    /// <param name="cancellationToken">Checked between entries; a cancelled export leaves a truncated tar.</param>
+    /// <returns>A task that completes when the tar is written.</returns>
+    public static async Task ExportLayerToTarAsync(Stream tar, string path, IReadOnlyList<string> parentLayerPaths, ILayerStore? store = null, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tar);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(parentLayerPaths);
+        store ??= LayerStore.Default;
+        store.ActivateLayer(path);
+        try
+        {
+            store.PrepareLayer(path, parentLayerPaths);
+            store.UnprepareLayer(path);
+            using ILayerReader reader = store.NewLayerReader(path, parentLayerPaths);
+            await WriteTarFromLayerAsync(reader, tar, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                store.DeactivateLayer(path);
+            }
+            catch (IOException)
+            {
+                // As hcsshim: the export's result wins over a failure to deactivate.
+            }
+        }
+    }
+
+    /// <summary>
     /// Writes the entries of <paramref name="reader"/> as a layer tar, deterministically (the same layer always gives
     /// the same bytes, in the layout Go's archive/tar gives hcsshim): tombstones become whiteouts, the second and later
     /// names of a file with several links become hard-link entries, and each entry carries its Windows metadata as

@@ -19,7 +19,7 @@ internal static class LayerCopier
         for (int i = directories.Count - 1; i >= 0; i--)
         {
             using SafeFileHandle handle = destination.OpenHandle(directories[i].Name, directory: true);
-            LayerRoot.SetBasicInfo(handle, directories[i].Info, destination.Describe(directories[i].Name));
+            destination.SetBasicInfo(handle, directories[i].Info, destination.Describe(directories[i].Name));
         }
     }
 
@@ -42,17 +42,17 @@ internal static class LayerCopier
         using FileStream input = source.OpenFile(sourceName);
         using FileStream output = destination.CreateFile(destinationName);
         input.CopyTo(output, 1 << 20);
-        CopyMetadata(input.SafeFileHandle, output.SafeFileHandle, destination.Describe(destinationName));
+        source.CopyMetadata(input.SafeFileHandle, destination, output.SafeFileHandle, destination.Describe(destinationName));
     }
 
     private static void Clone(LayerRoot source, LayerRoot destination, string directory, IReadOnlyCollection<string> mutated, List<(string, FileBasicInfo)> directories)
     {
         using (SafeFileHandle handle = source.OpenHandle(directory, directory: true))
         {
-            FileBasicInfo info = LayerRoot.GetBasicInfoOrDefault(handle);
+            FileBasicInfo info = source.GetBasicInfoOrDefault(handle);
             destination.CreateDirectory(directory);
             using SafeFileHandle created = destination.OpenHandle(directory, directory: true);
-            CopyMetadata(handle, created, destination.Describe(directory));
+            source.CopyMetadata(handle, destination, created, destination.Describe(directory));
             directories.Add((directory, info));
         }
 
@@ -76,7 +76,7 @@ internal static class LayerCopier
             bool isReparsePoint;
             using (SafeFileHandle handle = source.OpenHandle(name, directory: false))
             {
-                isReparsePoint = LayerRoot.GetBasicInfoOrDefault(handle).IsReparsePoint;
+                isReparsePoint = source.GetBasicInfoOrDefault(handle).IsReparsePoint;
             }
 
             if (isReparsePoint || mutated.Contains(name))
@@ -87,19 +87,6 @@ internal static class LayerCopier
             {
                 LinkOrCopy(source, name, destination, name);
             }
-        }
-    }
-
-    private static void CopyMetadata(SafeFileHandle source, SafeFileHandle destination, string destinationPath)
-    {
-        if (LayerRoot.GetBasicInfo(source) is { } info)
-        {
-            LayerRoot.SetBasicInfo(destination, info, destinationPath);
-        }
-
-        if (LayerRoot.GetStreams(source, destinationPath) is { } streams)
-        {
-            LayerRoot.SetStreams(destination, streams, destinationPath);
         }
     }
 }

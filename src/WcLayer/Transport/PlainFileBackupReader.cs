@@ -126,7 +126,7 @@ internal sealed class PlainFileBackupReader : Stream
             long header = BackupStreamHeader.FixedSize + nameSize + (sparse ? sizeof(long) : 0);
             if (size < 0 || header > rest.Length)
             {
-                throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata ({LayerRoot.StreamsAttribute}) is corrupt at offset {position}.");
+                throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata ({UnixLayerRoot.StreamsAttribute}) is corrupt at offset {position}.");
             }
 
             if (id == BackupStreamId.Data && (size > 0 || (attributes & BackupStreamAttributes.Sparse) == 0))
@@ -142,7 +142,7 @@ internal sealed class PlainFileBackupReader : Stream
             long body = id is BackupStreamId.Data or BackupStreamId.SparseBlock ? 0 : size;
             if (header + body > rest.Length)
             {
-                throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata ({LayerRoot.StreamsAttribute}) is corrupt at offset {position}.");
+                throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata ({UnixLayerRoot.StreamsAttribute}) is corrupt at offset {position}.");
             }
 
             position += (int)(header + body);
@@ -211,5 +211,5 @@ internal sealed class PlainFileBackupReader : Stream
     }
 
     private InvalidDataException Corrupt() =>
-        new($"{_pathForMessages}: the stored Windows metadata ({LayerRoot.StreamsAttribute}) is corrupt at offset {_blobPosition}.");
+        new($"{_pathForMessages}: the stored Windows metadata ({UnixLayerRoot.StreamsAttribute}) is corrupt at offset {_blobPosition}.");
 }

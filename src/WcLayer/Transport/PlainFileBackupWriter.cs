@@ -7,15 +7,16 @@ namespace WcLayer.Transport;
 /// <summary>
 /// Restores a Win32 backup stream into a file kept plain (what <c>BackupWrite</c> does on Windows): data and sparse
 /// block bytes go into the file at their offsets, and every other byte, headers included, is kept as a metadata
-/// blob in which the data bytes are left out. The blob is stored beside the file (<see cref="LayerRoot.SetStreams"/>)
+/// blob in which the data bytes are left out. The blob is stored beside the file (<see cref="UnixLayerRoot.SetStreams"/>)
 /// unless it is a bare data header, so <see cref="PlainFileBackupReader"/> can rebuild the exact stream.
 /// </summary>
 /// <remarks>A push parser: bytes arrive in any chunking through <see cref="Write(ReadOnlySpan{byte})"/>.</remarks>
-internal sealed class PlainFileBackupWriter : Stream
+internal sealed class PlainFileBackupWriter : PlainBackupWriter
 {
     private const int MaxHeaderSize = BackupStreamHeader.FixedSize + 65536 + sizeof(long);
 
     private readonly FileStream? _file;
+    private readonly SafeFileHandle _handle;
     private readonly string _pathForMessages;
     private readonly MemoryStream _metadata = new();
     private readonly byte[] _header = new byte[MaxHeaderSize];
@@ -29,25 +30,13 @@ internal sealed class PlainFileBackupWriter : Stream
     private bool _completed;
 
     /// <param name="file">The file, or <see langword="null"/> for a directory (whose stream cannot hold data).</param>
+    /// <param name="handle">The handle of the file or directory, for the metadata.</param>
     /// <param name="pathForMessages">The path, for messages.</param>
-    public PlainFileBackupWriter(FileStream? file, string pathForMessages)
+    public PlainFileBackupWriter(FileStream? file, SafeFileHandle handle, string pathForMessages)
     {
         _file = file;
+        _handle = handle;
         _pathForMessages = pathForMessages;
-    }
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _offset;
-        set => throw new NotSupportedException();
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -96,7 +85,7 @@ internal sealed class PlainFileBackupWriter : Stream
     }
 
     /// <summary>Checks that the stream ended between streams, sizes the file and stores the metadata blob.</summary>
-    public void Complete(SafeFileHandle handle)
+    public override void Complete()
     {
         if (_headerLength != 0 || _bodyRemaining != 0)
         {
@@ -112,17 +101,11 @@ internal sealed class PlainFileBackupWriter : Stream
         ReadOnlySpan<byte> blob = _metadata.GetBuffer().AsSpan(0, (int)_metadata.Length);
         if (!IsBareDataHeader(blob))
         {
-            LayerRoot.SetStreams(handle, blob, _pathForMessages);
+            UnixLayerRoot.SetStreams(_handle, blob, _pathForMessages);
         }
     }
 
     public override void Flush() => _file?.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private static bool IsBareDataHeader(ReadOnlySpan<byte> blob) =>
         blob.IsEmpty

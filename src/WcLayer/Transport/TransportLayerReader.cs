@@ -171,7 +171,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
             throw new InvalidOperationException("There is no current entry, or it is a tombstone.");
         }
 
-        LayerFileStatus status = LayerRoot.Stat(_currentHandle, _root.Describe(_currentName!));
+        LayerFileStatus status = _root.Stat(_currentHandle, _root.Describe(_currentName!));
         return new LayerLinkInfo(status.NumberOfLinks, status.FileId);
     }
 
@@ -203,7 +203,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
             if (name is TransportPath.Files or TransportPath.Hives)
             {
                 using SafeFileHandle delta = _root.OpenHandle(TransportPath.SystemDeltaHive, directory: false);
-                info = LayerRoot.GetBasicInfoOrDefault(delta) with { FileAttributes = info.FileAttributes };
+                info = _root.GetBasicInfoOrDefault(delta) with { FileAttributes = info.FileAttributes };
             }
 
             entry = entry with { FileInfo = info with { CreationTime = info.LastWriteTime, LastAccessTime = info.LastWriteTime } };
@@ -214,19 +214,10 @@ public sealed class TransportLayerReader : ISeekableLayerReader
 
     private LayerEntry OpenPrefixed(string name, bool isDirectory, string path)
     {
-        FileStream file = _root.OpenFile(isDirectory ? name + TransportPath.DirectoryCompanionSuffix : name);
-        _current = new BufferedStream(file, 64 * 1024);
-        _currentHandle = file.SafeFileHandle;
+        (FileBasicInfo info, long size, Stream stream, SafeFileHandle handle) = TransportEntry.OpenPrefixed(_root, name, isDirectory, path);
+        _current = stream;
+        _currentHandle = handle;
         _currentSeekable = true;
-        Span<byte> prefix = stackalloc byte[sizeof(uint)];
-        if (_current.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false) < prefix.Length)
-        {
-            throw new InvalidDataException($"{path}: the transport file is shorter than its 4-byte attribute prefix.");
-        }
-
-        var attributes = (FileAttributes)BinaryPrimitives.ReadUInt32LittleEndian(prefix);
-        FileBasicInfo info = LayerRoot.GetBasicInfoOrDefault(file.SafeFileHandle) with { FileAttributes = attributes };
-        long size = isDirectory ? 0 : FindDataSize(path);
         return new LayerEntry(name, size, info);
     }
 
@@ -234,52 +225,12 @@ public sealed class TransportLayerReader : ISeekableLayerReader
     {
         FileStream? content = isDirectory ? null : _root.OpenFile(name);
         SafeFileHandle handle = content?.SafeFileHandle ?? (_ownedHandle = _root.OpenHandle(name, directory: true));
-        FileBasicInfo info = LayerRoot.GetBasicInfoOrDefault(handle);
-        byte[]? streams = LayerRoot.GetStreams(handle, path);
-        _current = new PlainFileBackupReader(streams, content, includeSecurity: true, path);
+        FileBasicInfo info = _root.GetBasicInfoOrDefault(handle);
+        long size = content is null ? 0 : _root.GetPlainSize(content, handle, path);
+        _current = _root.OpenPlainBackupReader(content, handle, includeSecurity: true, path);
         _currentHandle = handle;
         _currentSeekable = false;
-        long size = content is null ? 0 : streams is null ? content.Length : PlainFileBackupReader.LogicalSize(streams, path);
         return new LayerEntry(name, size, info);
-    }
-
-    /// <summary>The size of the first data stream; for a sparse file, the end of its last block (its logical size).</summary>
-    private long FindDataSize(string path)
-    {
-        long size = DataSize(_current!, path) ?? 0;
-        _current!.Seek(sizeof(uint), SeekOrigin.Begin);
-        return size;
-    }
-
-    private static long? DataSize(Stream stream, string path)
-    {
-        try
-        {
-            using var reader = new BackupStreamReader(stream, leaveOpen: true);
-            bool sawData = false;
-            long sparseEnd = 0;
-            while (reader.ReadNextHeader() is { } h)
-            {
-                if (h.Id == BackupStreamId.Data && !sawData)
-                {
-                    sawData = true;
-                    if (h.Size > 0 || (h.Attributes & BackupStreamAttributes.Sparse) == 0)
-                    {
-                        return h.Size;
-                    }
-                }
-                else if (h.Id == BackupStreamId.SparseBlock)
-                {
-                    sparseEnd = Math.Max(sparseEnd, h.Offset + h.Size);
-                }
-            }
-
-            return sawData ? sparseEnd : null;
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"findBackupStreamSize {path}: {e.Message}", e);
-        }
     }
 
     private void ReadTombstones()

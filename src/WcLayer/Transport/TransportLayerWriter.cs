@@ -35,7 +35,7 @@ public sealed class TransportLayerWriter : ILayerWriter
     private Stream? _current;
     private FileStream? _currentFile;
     private SafeFileHandle? _currentHandle;
-    private PlainFileBackupWriter? _currentPlain;
+    private PlainBackupWriter? _currentPlain;
     private string? _currentName;
     private LayerRoot? _currentRoot;
     private bool _currentIsDirectory;
@@ -124,10 +124,10 @@ public sealed class TransportLayerWriter : ILayerWriter
         FileStream file = _root.CreateFile(fileName);
         try
         {
-            LayerRoot.SetBasicInfo(file.SafeFileHandle, info, _root.Describe(fileName));
+            _root.SetBasicInfo(file.SafeFileHandle, info, _root.Describe(fileName));
             if (!isDirectory && TransportPath.HasPrefix(name, TransportPath.Hives))
             {
-                SetCurrent(name, _root, file, new PlainFileBackupWriter(file, _root.Describe(fileName)));
+                SetCurrent(name, _root, file, _root.CreatePlainBackupWriter(file, file.SafeFileHandle, _root.Describe(fileName)));
             }
             else
             {
@@ -193,7 +193,7 @@ public sealed class TransportLayerWriter : ILayerWriter
         name = CleanName(name);
         if (TransportPath.HasPrefix(name, TransportPath.Files))
         {
-            if (_parentRoots.Count == 0)
+            if (_parentRoots.Count == 0 && !_options.AllowTombstonesWithoutParents)
             {
                 throw new InvalidDataException($"base layer cannot have tombstones: {name}");
             }
@@ -347,7 +347,7 @@ public sealed class TransportLayerWriter : ILayerWriter
     private FileAttributes ExistingAttributes(string name)
     {
         using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: true);
-        return LayerRoot.GetBasicInfoOrDefault(handle).FileAttributes;
+        return _destinationRoot.GetBasicInfoOrDefault(handle).FileAttributes;
     }
 
     private void OpenPlain(LayerRoot root, string name, FileBasicInfo info, bool isDirectory, bool created)
@@ -366,8 +366,8 @@ public sealed class TransportLayerWriter : ILayerWriter
                 handle = file.SafeFileHandle;
             }
 
-            LayerRoot.SetBasicInfo(handle, info, root.Describe(name));
-            var plain = new PlainFileBackupWriter(file, root.Describe(name));
+            root.SetBasicInfo(handle, info, root.Describe(name));
+            PlainBackupWriter plain = root.CreatePlainBackupWriter(file, handle, root.Describe(name));
             SetCurrent(name, root, file, plain);
             _currentHandle = handle;
         }
@@ -395,7 +395,7 @@ public sealed class TransportLayerWriter : ILayerWriter
         _currentFile = file;
         _currentHandle = file?.SafeFileHandle;
         _current = writer;
-        _currentPlain = writer as PlainFileBackupWriter;
+        _currentPlain = writer as PlainBackupWriter;
     }
 
     /// <summary>hcsshim HEAD's hardened reset(): finish the current entry; cleanup runs even when finishing fails.</summary>
@@ -410,7 +410,7 @@ public sealed class TransportLayerWriter : ILayerWriter
 
             if (_currentPlain is not null)
             {
-                _currentPlain.Complete(_currentHandle!);
+                _currentPlain.Complete();
             }
             else
             {
@@ -455,7 +455,7 @@ public sealed class TransportLayerWriter : ILayerWriter
 
     private void CloseCurrent()
     {
-        if (_current is not null && _current is not PlainFileBackupWriter)
+        if (_current is not null && _current is not PlainBackupWriter)
         {
             _current.Dispose();
         }
@@ -512,7 +512,7 @@ public sealed class TransportLayerWriter : ILayerWriter
             if (_destinationRoot.Stat(name) is { IsDirectory: true })
             {
                 using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: true);
-                LayerRoot.SetBasicInfo(handle, info, _destinationRoot.Describe(name));
+                _destinationRoot.SetBasicInfo(handle, info, _destinationRoot.Describe(name));
             }
             else if (!_options.ImportFolderIsLayer)
             {

@@ -10,4 +10,10 @@ public sealed class TransportLayerWriterOptions
     /// for HCS's <c>ImportLayer</c>, as hcsshim's legacy writer does.
     /// </summary>
     public bool ImportFolderIsLayer { get; init; }
+
+    /// <summary>
+    /// Accept tombstones in a layer without parents. hcsshim's base-layer writer refuses them; an export folder
+    /// (what HCS's <c>ExportLayer</c> writes for a layer with parents) is written without parent folders and needs them.
+    /// </summary>
+    public bool AllowTombstonesWithoutParents { get; init; }
 }

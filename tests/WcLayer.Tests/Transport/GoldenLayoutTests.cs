@@ -49,8 +49,8 @@ public class GoldenLayoutTests
             LayerFileStatus status = root.Stat(name)!.Value;
             using SafeFileHandle handle = root.OpenHandle(name, directory: status.IsDirectory);
             var info = new byte[FileBasicInfo.BinarySize];
-            LayerRoot.GetBasicInfo(handle)?.WriteTo(info);
-            byte[]? streams = LayerRoot.GetStreams(handle, name);
+            root.GetBasicInfo(handle)?.WriteTo(info);
+            byte[]? streams = UnixLayerRoot.GetStreams(handle, name);
             string content = string.Empty;
             if (!status.IsDirectory)
             {

@@ -87,25 +87,25 @@ public sealed class LayerRootTests : IDisposable
         using (FileStream file = root.CreateFile("f"))
         {
             file.Write("data"u8);
-            LayerRoot.SetBasicInfo(file.SafeFileHandle, info, "f");
-            LayerRoot.SetStreams(file.SafeFileHandle, [1, 2, 3], "f");
+            root.SetBasicInfo(file.SafeFileHandle, info, "f");
+            UnixLayerRoot.SetStreams(file.SafeFileHandle, [1, 2, 3], "f");
         }
 
         root.Link("f", root, "g");
         using var handle = root.OpenHandle("g", directory: false);
-        Assert.Equal(info, LayerRoot.GetBasicInfo(handle));
-        Assert.Equal(new byte[] { 1, 2, 3 }, LayerRoot.GetStreams(handle, "g"));
+        Assert.Equal(info, root.GetBasicInfo(handle));
+        Assert.Equal(new byte[] { 1, 2, 3 }, UnixLayerRoot.GetStreams(handle, "g"));
         Assert.Equal(new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567), File.GetLastWriteTimeUtc(Path.Combine(_rootPath, "f")));
 
         root.CreateDirectory("d");
         using (var dir = root.OpenHandle("d", directory: true))
         {
-            LayerRoot.SetBasicInfo(dir, info with { FileAttributes = FileAttributes.Directory }, "d");
+            root.SetBasicInfo(dir, info with { FileAttributes = FileAttributes.Directory }, "d");
         }
 
         using var dir2 = root.OpenHandle("d", directory: true);
-        Assert.Equal(FileAttributes.Directory, LayerRoot.GetBasicInfo(dir2)!.Value.FileAttributes);
-        Assert.Null(LayerRoot.GetStreams(dir2, "d"));
+        Assert.Equal(FileAttributes.Directory, root.GetBasicInfo(dir2)!.Value.FileAttributes);
+        Assert.Null(UnixLayerRoot.GetStreams(dir2, "d"));
     }
 
     [Fact]

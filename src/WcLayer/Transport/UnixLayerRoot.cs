@@ -14,7 +14,7 @@ namespace WcLayer.Transport;
 /// concurrently) makes the operation fail with <see cref="Win32Error.ReparsePointEncountered"/>, and <c>..</c> is
 /// rejected before any call.
 /// </summary>
-internal sealed partial class LayerRoot
+internal sealed class UnixLayerRoot : LayerRoot
 {
     private const int DefaultFileMode = 0x1A4; // 0644
     private const int DefaultDirectoryMode = 0x1ED; // 0755
@@ -26,14 +26,20 @@ internal sealed partial class LayerRoot
     private string? _cachedKey;
     private SafeFileHandle? _cachedHandle;
 
-    private LayerRoot(string fullPath, SafeFileHandle root)
+    /// <summary>Extended attribute holding the 40-byte <c>FILE_BASIC_INFO</c> of an entry.</summary>
+    internal const string BasicInfoAttribute = "user.wclayer.basicinfo";
+
+    /// <summary>Extended attribute holding, for a file stored plain, its backup stream with the data stream's bytes left out.</summary>
+    internal const string StreamsAttribute = "user.wclayer.streams";
+
+    private UnixLayerRoot(string fullPath, SafeFileHandle root)
+        : base(fullPath)
     {
-        FullPath = fullPath;
         _root = root;
     }
 
     /// <summary>Creates a file that must not exist yet (<c>FILE_CREATE</c>); its parent must exist.</summary>
-    public FileStream CreateFile(string relativePath)
+    public override FileStream CreateFile(string relativePath)
     {
         lock (_gate)
         {
@@ -52,14 +58,14 @@ internal sealed partial class LayerRoot
     }
 
     /// <summary>Opens an existing file (not a directory, never a link) for reading or read/write.</summary>
-    public FileStream OpenFile(string relativePath, FileAccess access = FileAccess.Read)
+    public override FileStream OpenFile(string relativePath, FileAccess access = FileAccess.Read)
     {
         SafeFileHandle handle = OpenHandle(relativePath, directory: false, write: access != FileAccess.Read);
         return new FileStream(handle, access, bufferSize: 0);
     }
 
     /// <summary>Opens an existing file or directory (never a link) as a handle, for metadata.</summary>
-    public SafeFileHandle OpenHandle(string relativePath, bool directory, bool write = false)
+    public override SafeFileHandle OpenHandle(string relativePath, bool directory, bool write = false)
     {
         lock (_gate)
         {
@@ -85,7 +91,7 @@ internal sealed partial class LayerRoot
     }
 
     /// <summary>Creates a directory that must not exist yet; its parent must exist.</summary>
-    public void CreateDirectory(string relativePath)
+    public override void CreateDirectory(string relativePath)
     {
         lock (_gate)
         {
@@ -100,31 +106,8 @@ internal sealed partial class LayerRoot
         }
     }
 
-    /// <summary>Creates a directory and any missing parents; an existing non-directory component is an error.</summary>
-    public void CreateDirectories(string relativePath)
-    {
-        string[] parts = Split(relativePath);
-        for (int i = 1; i <= parts.Length; i++)
-        {
-            string partial = string.Join('/', parts, 0, i);
-            LayerFileStatus? status = Stat(partial);
-            if (status is null)
-            {
-                CreateDirectory(partial);
-            }
-            else if (status.Value.Kind == LayerFileKind.SymbolicLink)
-            {
-                throw new LayerPathException("mkdir", Describe(partial), Win32Error.ReparsePointEncountered);
-            }
-            else if (!status.Value.IsDirectory)
-            {
-                throw new LayerPathException("mkdir", Describe(partial), Win32Error.Directory, "not a directory");
-            }
-        }
-    }
-
     /// <summary>The status of a path, or <see langword="null"/> if it (or a parent) does not exist. Links are not followed.</summary>
-    public unsafe LayerFileStatus? Stat(string relativePath)
+    public override unsafe LayerFileStatus? Stat(string relativePath)
     {
         lock (_gate)
         {
@@ -134,7 +117,7 @@ internal sealed partial class LayerRoot
             int result;
             if (parts.Length == 0)
             {
-                result = statx((int)_root.DangerousGetHandle(), string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, &buffer);
+                result = statx((int)_root.DangerousGetHandle(), string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME, &buffer);
             }
             else
             {
@@ -148,7 +131,7 @@ internal sealed partial class LayerRoot
                     return null;
                 }
 
-                result = statx(parent, parts[^1], AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &buffer);
+                result = statx(parent, parts[^1], AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &buffer);
             }
 
             if (result != 0)
@@ -162,7 +145,7 @@ internal sealed partial class LayerRoot
     }
 
     /// <summary>The status of an open handle.</summary>
-    public static unsafe LayerFileStatus Stat(SafeFileHandle handle, string pathForMessages)
+    public override unsafe LayerFileStatus Stat(SafeFileHandle handle, string pathForMessages)
     {
         StatxBuffer buffer;
         if (statx((int)handle.DangerousGetHandle(), string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, &buffer) != 0)
@@ -175,7 +158,7 @@ internal sealed partial class LayerRoot
 
     /// <summary>Removes a file, a link or an empty directory (the entry itself, never a link's target).</summary>
     /// <returns><see langword="false"/> if it did not exist.</returns>
-    public bool Remove(string relativePath)
+    public override bool Remove(string relativePath)
     {
         lock (_gate)
         {
@@ -210,29 +193,10 @@ internal sealed partial class LayerRoot
         }
     }
 
-    /// <summary>Removes a path and everything below it; links are removed, never followed. A missing path is not an error.</summary>
-    public void RemoveAll(string relativePath)
-    {
-        LayerFileStatus? status = Stat(relativePath);
-        if (status is null)
-        {
-            return;
-        }
-
-        if (status.Value.IsDirectory)
-        {
-            foreach ((string name, _) in List(relativePath))
-            {
-                RemoveAll(Join(relativePath, name));
-            }
-        }
-
-        Remove(relativePath);
-    }
-
     /// <summary>Creates a hard link <paramref name="newRelativePath"/> in <paramref name="newRoot"/> to an existing file of this root.</summary>
-    public void Link(string existingRelativePath, LayerRoot newRoot, string newRelativePath)
+    public override void Link(string existingRelativePath, LayerRoot newRoot, string newRelativePath)
     {
+        var unixRoot = newRoot as UnixLayerRoot ?? throw new ArgumentException("Both roots must be of the same platform.", nameof(newRoot));
         string[] oldParts = Split(existingRelativePath);
         string[] newParts = Split(newRelativePath);
         RequireNonRoot(oldParts, existingRelativePath, "link");
@@ -244,10 +208,10 @@ internal sealed partial class LayerRoot
             int oldParentCopy = Interop.Libc.dup(oldParent);
             try
             {
-                lock (newRoot._gate)
+                lock (unixRoot._gate)
                 {
-                    newRoot.ThrowIfDisposed();
-                    int newParent = newRoot.WalkTo(newParts.AsSpan(0, newParts.Length - 1), newRelativePath, "link");
+                    unixRoot.ThrowIfDisposed();
+                    int newParent = unixRoot.WalkTo(newParts.AsSpan(0, newParts.Length - 1), newRelativePath, "link");
                     if (linkat(oldParentCopy, oldParts[^1], newParent, newParts[^1], 0) != 0)
                     {
                         int errno = Marshal.GetLastPInvokeError();
@@ -263,7 +227,7 @@ internal sealed partial class LayerRoot
     }
 
     /// <summary>The names in a directory (unsorted) with whether each is a directory (a link to a directory is not).</summary>
-    public unsafe List<(string Name, bool IsDirectory)> List(string relativePath)
+    public override unsafe List<(string Name, bool IsDirectory)> List(string relativePath)
     {
         using SafeFileHandle directory = OpenHandle(relativePath, directory: true);
         var names = new List<(string, bool)>();
@@ -314,7 +278,7 @@ internal sealed partial class LayerRoot
     }
 
     /// <summary>Reads the entry's Windows basic info, or <see langword="null"/> if none was stored.</summary>
-    public static FileBasicInfo? GetBasicInfo(SafeFileHandle handle)
+    public override FileBasicInfo? GetBasicInfo(SafeFileHandle handle)
     {
         Span<byte> buffer = stackalloc byte[FileBasicInfo.BinarySize];
         int n = GetAttribute(handle, BasicInfoAttribute, buffer, out _);
@@ -322,7 +286,7 @@ internal sealed partial class LayerRoot
     }
 
     /// <summary>The stored basic info, else one derived from the POSIX times (for folders not written by WcLayer).</summary>
-    public static unsafe FileBasicInfo GetBasicInfoOrDefault(SafeFileHandle handle)
+    public override unsafe FileBasicInfo GetBasicInfoOrDefault(SafeFileHandle handle)
     {
         if (GetBasicInfo(handle) is { } info)
         {
@@ -343,21 +307,89 @@ internal sealed partial class LayerRoot
 
     /// <summary>Stores the entry's Windows basic info, and mirrors the access and write times to the POSIX times.</summary>
     /// <exception cref="LayerPathException">The file system cannot hold extended attributes.</exception>
-    public static unsafe void SetBasicInfo(SafeFileHandle handle, FileBasicInfo info, string pathForMessages)
+    public override unsafe void SetBasicInfo(SafeFileHandle handle, FileBasicInfo info, string pathForMessages)
     {
         Span<byte> buffer = stackalloc byte[FileBasicInfo.BinarySize];
         info.WriteTo(buffer);
         SetAttribute(handle, BasicInfoAttribute, buffer, pathForMessages);
 
         // The POSIX times are for people browsing the folder; the attribute above is what WcLayer reads back.
+        SetFileTimes(handle, info);
+    }
+
+    /// <inheritdoc/>
+    public override unsafe void SetFileTimes(SafeFileHandle handle, FileBasicInfo info)
+    {
         TimeSpec* times = stackalloc TimeSpec[2];
         times[0] = ToTimeSpec(info.LastAccessTime);
         times[1] = ToTimeSpec(info.LastWriteTime);
         _ = futimens((int)handle.DangerousGetHandle(), times);
     }
 
+    /// <inheritdoc/>
+    public override void CreateSymbolicLink(string relativePath, string target)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string[] parts = Split(relativePath);
+            RequireNonRoot(parts, relativePath, "symlink");
+            int parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "symlink");
+            if (symlinkat(target, parent, parts[^1]) != 0)
+            {
+                throw Error("symlink", relativePath, Marshal.GetLastPInvokeError(), finalComponent: true);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override unsafe string ReadSymbolicLink(string relativePath)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string[] parts = Split(relativePath);
+            RequireNonRoot(parts, relativePath, "readlink");
+            int parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "readlink");
+            byte[] buffer = new byte[4096];
+            fixed (byte* p = buffer)
+            {
+                nint n = readlinkat(parent, parts[^1], p, (nuint)buffer.Length);
+                return n < 0
+                    ? throw Error("readlink", relativePath, Marshal.GetLastPInvokeError(), finalComponent: true)
+                    : Encoding.UTF8.GetString(buffer, 0, (int)n);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Stream OpenPlainBackupReader(FileStream? content, SafeFileHandle handle, bool includeSecurity, string pathForMessages) =>
+        new PlainFileBackupReader(GetStreams(handle, pathForMessages), content, includeSecurity, pathForMessages);
+
+    /// <inheritdoc/>
+    public override long GetPlainSize(FileStream content, SafeFileHandle handle, string pathForMessages) =>
+        GetStreams(handle, pathForMessages) is { } streams ? PlainFileBackupReader.LogicalSize(streams, pathForMessages) : content.Length;
+
+    /// <inheritdoc/>
+    public override PlainBackupWriter CreatePlainBackupWriter(FileStream? file, SafeFileHandle handle, string pathForMessages) =>
+        new PlainFileBackupWriter(file, handle, pathForMessages);
+
+    /// <inheritdoc/>
+    public override void CopyMetadata(SafeFileHandle source, LayerRoot destinationRoot, SafeFileHandle destination, string destinationPath)
+    {
+        if (GetBasicInfo(source) is { } info)
+        {
+            destinationRoot.SetBasicInfo(destination, info, destinationPath);
+        }
+
+        if (GetStreams(source, destinationPath) is { } streams)
+        {
+            SetStreams(destination, streams, destinationPath);
+        }
+    }
+
     /// <summary>Reads the stored non-data backup streams of a file kept plain, or <see langword="null"/> if none.</summary>
-    public static byte[]? GetStreams(SafeFileHandle handle, string pathForMessages)
+    internal static byte[]? GetStreams(SafeFileHandle handle, string pathForMessages)
     {
         int size = GetAttribute(handle, StreamsAttribute, [], out bool missing);
         if (missing)
@@ -372,7 +404,7 @@ internal sealed partial class LayerRoot
 
     /// <summary>Stores the non-data backup streams of a file kept plain.</summary>
     /// <exception cref="LayerPathException">The file system cannot hold them.</exception>
-    public static void SetStreams(SafeFileHandle handle, ReadOnlySpan<byte> streams, string pathForMessages) =>
+    internal static void SetStreams(SafeFileHandle handle, ReadOnlySpan<byte> streams, string pathForMessages) =>
         SetAttribute(handle, StreamsAttribute, streams, pathForMessages);
 
     private static unsafe int GetAttribute(SafeFileHandle handle, string name, Span<byte> buffer, out bool missing)
@@ -418,7 +450,7 @@ internal sealed partial class LayerRoot
         };
     }
 
-    private static LayerRoot OpenUnix(string fullPath)
+    internal static new UnixLayerRoot Open(string fullPath)
     {
         // The root path comes from the caller, not from layer content, so links on it are followed.
         int fd = openat(AT_FDCWD, fullPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -428,7 +460,7 @@ internal sealed partial class LayerRoot
             throw new LayerPathException("open", fullPath, errno == ENOENT ? Win32Error.PathNotFound : ToWin32(errno, true));
         }
 
-        return new LayerRoot(fullPath, new SafeFileHandle(fd, ownsHandle: true));
+        return new UnixLayerRoot(fullPath, new SafeFileHandle(fd, ownsHandle: true));
     }
 
     /// <summary>Walks to a directory below the root without following links; returns a descriptor this root owns.</summary>
@@ -488,20 +520,12 @@ internal sealed partial class LayerRoot
         _cachedKey = null;
     }
 
-    private void DisposeCore()
+    protected override void DisposeCore()
     {
         lock (_gate)
         {
             InvalidateCache();
             _root.Dispose();
-        }
-    }
-
-    private void RequireNonRoot(string[] parts, string relativePath, string operation)
-    {
-        if (parts.Length == 0)
-        {
-            throw new LayerPathException(operation, Describe(relativePath), Win32Error.InvalidParameter, "the operation needs a path below the layer root");
         }
     }
 
@@ -535,7 +559,10 @@ internal sealed partial class LayerRoot
             _ => LayerFileKind.Other,
         };
         UInt128 device = ((ulong)buffer.DeviceMajor << 32) | buffer.DeviceMinor;
-        return new LayerFileStatus(kind, (long)buffer.Size, buffer.NumberOfLinks, (device << 64) | buffer.Inode);
+        long write = ToFileTime(buffer.ModificationTime);
+        long creation = (buffer.Mask & STATX_BTIME) != 0 ? ToFileTime(buffer.BirthTime) : write;
+        return new LayerFileStatus(kind, (long)buffer.Size, buffer.NumberOfLinks, (device << 64) | buffer.Inode,
+            write, ToFileTime(buffer.AccessTime), ToFileTime(buffer.ChangeTime), creation);
     }
 
     private static long ToFileTime(in StatxTimestamp t) =>

@@ -1,0 +1,138 @@
+using WcLayer.Win32;
+
+namespace WcLayer.Portable;
+
+/// <summary>
+/// The backup stream of a file changed in a scratch mount: the parent's streams (security, EAs, reparse data before
+/// the data; alternate data streams after it) around a new data stream with the mount file's content. Sparse blocks
+/// of the parent are dropped: the new content is dense. Reads the pieces in place; nothing is buffered.
+/// </summary>
+internal sealed class ChangedFileStream : Stream
+{
+    private readonly List<(Stream Source, long Offset, long Length)> _segments;
+    private readonly Stream? _parent;
+    private readonly FileStream _content;
+    private int _segment;
+    private long _segmentPosition;
+
+    private ChangedFileStream(List<(Stream, long, long)> segments, Stream? parent, FileStream content)
+    {
+        _segments = segments;
+        _parent = parent;
+        _content = content;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Plans the stream; <paramref name="parent"/> is the parent entry's backup stream (seekable) or <see langword="null"/>.</summary>
+    public static ChangedFileStream Create(Stream? parent, FileStream content, string pathForMessages)
+    {
+        var before = new List<(Stream, long, long)>();
+        var after = new List<(Stream, long, long)>();
+        if (parent is not null)
+        {
+            long start = parent.Position;
+            bool seenData = false;
+            using (var reader = new BackupStreamReader(parent, leaveOpen: true))
+            {
+                try
+                {
+                    while (true)
+                    {
+                        long headerStart = start + reader.Position;
+                        if (reader.ReadNextHeader() is not { } stream)
+                        {
+                            break;
+                        }
+
+                        long end = start + reader.Position + stream.Size;
+                        if (stream.Id == BackupStreamId.Data)
+                        {
+                            seenData = true;
+                        }
+                        else if (stream.Id != BackupStreamId.SparseBlock)
+                        {
+                            (seenData ? after : before).Add((parent, headerStart, end - headerStart));
+                        }
+                    }
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"{pathForMessages}: the parent layer's entry is malformed: {e.Message}", e);
+                }
+            }
+        }
+
+        var header = new MemoryStream();
+        using (var writer = new BackupStreamWriter(header, leaveOpen: true))
+        {
+            writer.WriteHeader(new BackupStreamHeader(BackupStreamId.Data, BackupStreamAttributes.None, content.Length));
+        }
+
+        var segments = new List<(Stream, long, long)>(before) { (header, 0, header.Length), (content, 0, content.Length) };
+        segments.AddRange(after);
+        return new ChangedFileStream(segments, parent, content);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        while (_segment < _segments.Count)
+        {
+            (Stream source, long offset, long length) = _segments[_segment];
+            long left = length - _segmentPosition;
+            if (left == 0)
+            {
+                _segment++;
+                _segmentPosition = 0;
+                continue;
+            }
+
+            source.Position = offset + _segmentPosition;
+            int n = source.Read(buffer[..(int)Math.Min(buffer.Length, left)]);
+            if (n == 0)
+            {
+                throw new InvalidDataException("A file changed size while its layer entry was read.");
+            }
+
+            _segmentPosition += n;
+            return n;
+        }
+
+        return 0;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _parent?.Dispose();
+            _content.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace WcLayer.Portable;
+
+/// <summary>
+/// <c>wclayer.json</c>, the marker that makes a folder a layer of the portable store, with the state HCS would keep
+/// for it (activation of scratch layers, base-layer processing). Written atomically (temporary file, then rename).
+/// </summary>
+internal sealed record LayerMetadata
+{
+    public const string FileName = "wclayer.json";
+    private const string Format = "wclayer-portable-layer";
+    private const int Version = 1;
+
+    public LayerKind Kind { get; init; }
+
+    public bool Activated { get; init; }
+
+    public bool Prepared { get; init; }
+
+    public bool Materialized { get; init; }
+
+    public bool BaseLayerProcessed { get; init; }
+
+    public bool UtilityVMProcessed { get; init; }
+
+    /// <summary>Reads a folder's metadata; <see langword="null"/> if the folder is not a layer.</summary>
+    public static LayerMetadata? TryRead(string layerPath)
+    {
+        string file = Path.Combine(layerPath, FileName);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(bytes);
+            JsonElement root = document.RootElement;
+            if (!root.TryGetProperty("format", out JsonElement format) || format.GetString() != Format)
+            {
+                return null;
+            }
+
+            int version = root.GetProperty("version").GetInt32();
+            if (version != Version)
+            {
+                throw new InvalidDataException($"{file}: layer format version {version} is not supported (expected {Version}).");
+            }
+
+            return new LayerMetadata
+            {
+                Kind = root.GetProperty("kind").GetString() == "scratch" ? LayerKind.Scratch : LayerKind.ReadOnly,
+                Activated = Flag(root, "activated"),
+                Prepared = Flag(root, "prepared"),
+                Materialized = Flag(root, "materialized"),
+                BaseLayerProcessed = Flag(root, "baseLayerProcessed"),
+                UtilityVMProcessed = Flag(root, "utilityVMProcessed"),
+            };
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{file}: the layer metadata is malformed: {e.Message}", e);
+        }
+    }
+
+    public void Write(string layerPath)
+    {
+        string file = Path.Combine(layerPath, FileName);
+        string temporary = file + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("format", Format);
+            writer.WriteNumber("version", Version);
+            writer.WriteString("kind", Kind == LayerKind.Scratch ? "scratch" : "layer");
+            writer.WriteBoolean("activated", Activated);
+            writer.WriteBoolean("prepared", Prepared);
+            writer.WriteBoolean("materialized", Materialized);
+            writer.WriteBoolean("baseLayerProcessed", BaseLayerProcessed);
+            writer.WriteBoolean("utilityVMProcessed", UtilityVMProcessed);
+            writer.WriteEndObject();
+        }
+
+        File.Move(temporary, file, overwrite: true);
+    }
+
+    private static bool Flag(JsonElement root, string name) =>
+        root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.True;
+}

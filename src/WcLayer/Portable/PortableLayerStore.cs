@@ -1,0 +1,568 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using WcLayer.Transport;
+
+namespace WcLayer.Portable;
+
+/// <summary>
+/// The whole layer API without HCS, on any OS: a layer is a folder that keeps the HCS transport format (so no Windows
+/// metadata is lost), its parent chain (<c>layerchain.json</c>, moby's convention) and its state
+/// (<c>wclayer.json</c>). A scratch layer's mount path is a real directory holding the merged view of its parents,
+/// and reading a scratch layer gives its difference against them.
+/// </summary>
+/// <remarks>
+/// <para>Layers appear atomically: they are built in a hidden sibling folder and renamed into place on commit, so a
+/// failed or killed import leaves no layer behind. Operations on one layer are serialized by a lock file beside it;
+/// operations on different layers run in parallel.</para>
+/// <para>Errors are the <see cref="HcsException"/>s HCS gives for the same conditions: a missing layer or parent is
+/// <c>ERROR_PATH_NOT_FOUND</c>, an existing one <c>ERROR_ALREADY_EXISTS</c>, a scratch layer used before
+/// <see cref="ActivateLayer"/> <c>ERROR_NOT_READY</c>, destroying an active one <c>ERROR_BUSY</c>.</para>
+/// </remarks>
+public sealed class PortableLayerStore : ILayerStore
+{
+    private const string MountFolder = "mount";
+    private const string TemporaryMarker = ".wclayer-tmp-";
+
+    private readonly PortableLayerStoreOptions _options;
+
+    /// <summary>Creates a store.</summary>
+    /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
+    public PortableLayerStore(PortableLayerStoreOptions? options = null) => _options = options ?? new PortableLayerStoreOptions();
+
+    /// <inheritdoc/>
+    /// <remarks>A read-only layer needs no activation; a scratch layer is marked active.</remarks>
+    public void ActivateLayer(string path)
+    {
+        const string Operation = "hcsshim::ActivateLayer";
+        using Activity? activity = Start(Operation, path);
+        Run(activity, () =>
+        {
+            using LayerLock _ = Lock(path, Operation);
+            LayerMetadata metadata = Require(path, Operation);
+            if (metadata.Kind == LayerKind.Scratch && !metadata.Activated)
+            {
+                (metadata with { Activated = true }).Write(path);
+            }
+        });
+    }
+
+    /// <inheritdoc/>
+    public void CreateLayer(string path, string parent)
+    {
+        const string Operation = "hcsshim::CreateLayer";
+        using Activity? activity = Start(Operation, path);
+        activity?.SetTag("parent", parent);
+        Run(activity, () =>
+        {
+            using ILayerWriter writer = NewWriter(path, [parent, .. ChainOf(parent, Operation)], Operation);
+            writer.Commit();
+        });
+    }
+
+    /// <inheritdoc/>
+    public void CreateScratchLayer(string path, IReadOnlyList<string> parentLayerPaths)
+    {
+        const string Operation = "hcsshim::CreateScratchLayer";
+        using Activity? activity = Start(Operation, path, parentLayerPaths);
+        Run(activity, () =>
+        {
+            RequireParents(parentLayerPaths, Operation);
+            using LayerLock _ = Lock(path, Operation);
+            Publish(path, Operation, folder =>
+            {
+                Directory.CreateDirectory(Path.Combine(folder, MountFolder));
+                LayerChain.Write(folder, parentLayerPaths);
+                new LayerMetadata { Kind = LayerKind.Scratch }.Write(folder);
+            });
+        });
+    }
+
+    /// <inheritdoc/>
+    public void DeactivateLayer(string path)
+    {
+        const string Operation = "hcsshim::DeactivateLayer";
+        using Activity? activity = Start(Operation, path);
+        Run(activity, () =>
+        {
+            using LayerLock _ = Lock(path, Operation);
+            LayerMetadata metadata = Require(path, Operation);
+            if (metadata.Kind == LayerKind.Scratch && (metadata.Activated || metadata.Prepared))
+            {
+                (metadata with { Activated = false, Prepared = false }).Write(path);
+            }
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Also removes what a failed or killed import left beside the folder. A missing folder is not an error.</remarks>
+    public void DestroyLayer(string path)
+    {
+        const string Operation = "hcsshim::DestroyLayer";
+        using Activity? activity = Start(Operation, path);
+        Run(activity, () =>
+        {
+            using (LayerLock _ = Lock(path, Operation))
+            {
+                if (LayerMetadata.TryRead(path) is { Kind: LayerKind.Scratch, Activated: true })
+                {
+                    throw new HcsException(Operation, Win32Error.Busy, path, "(the scratch layer is active; deactivate it first)");
+                }
+
+                foreach (string leftover in Leftovers(path))
+                {
+                    RemoveTree(leftover);
+                }
+
+                RemoveTree(path);
+            }
+
+            File.Delete(LayerLock.PathFor(path));
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="PlatformNotSupportedException">Always: the mount is a plain directory whose size cannot be limited.</exception>
+    public void ExpandScratchSize(string path, ulong size)
+    {
+        const string Operation = "hcsshim::ExpandScratchSize";
+        using Activity? activity = Start(Operation, path);
+        activity?.SetTag("size", (long)Math.Min(size, long.MaxValue));
+        Run(activity, () =>
+        {
+            RequireScratch(path, Operation);
+            throw new PlatformNotSupportedException(
+                "The portable store's scratch mount is a plain directory on the host file system; its size cannot be limited, so ExpandScratchSize has nothing to expand.");
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The folder receives what HCS's <c>ExportLayer</c> writes: the transport format with <c>tombstones.txt</c>.</remarks>
+    public void ExportLayer(string path, string exportFolderPath, IReadOnlyList<string> parentLayerPaths)
+    {
+        const string Operation = "hcsshim::ExportLayer";
+        using Activity? activity = Start(Operation, path, parentLayerPaths);
+        activity?.SetTag("exportFolderPath", exportFolderPath);
+        Run(activity, () =>
+        {
+            using ILayerReader reader = NewReader(path, parentLayerPaths, Operation);
+            Directory.CreateDirectory(exportFolderPath);
+            using var writer = new TransportLayerWriter(exportFolderPath, [], exportFolderPath, new TransportLayerWriterOptions { ImportFolderIsLayer = true, AllowTombstonesWithoutParents = true });
+            LayerCopy.Copy(reader, writer);
+            writer.Commit();
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>For a read-only layer, its folder (as HCS); for an activated and prepared scratch layer, the directory with the merged view.</remarks>
+    public string GetLayerMountPath(string path)
+    {
+        const string Operation = "hcsshim::GetLayerMountPath";
+        using Activity? activity = Start(Operation, path);
+        return Run(activity, () =>
+        {
+            LayerMetadata metadata = Require(path, Operation);
+            string mountPath = metadata.Kind == LayerKind.ReadOnly
+                ? Path.GetFullPath(path)
+                : metadata is { Activated: true, Materialized: true } ? MountPathOf(path)
+                : throw new HcsException(Operation, Win32Error.NotReady, path, "(the scratch layer is not activated and prepared)");
+            activity?.SetTag("mountPath", mountPath);
+            return mountPath;
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>JSON: <c>{"Images":[{"Path":…,"Name":…}]}</c> for the processed base layers directly under <see cref="PortableLayerStoreOptions.BaseImagesRoot"/>.</remarks>
+    public string GetSharedBaseImages()
+    {
+        const string Operation = "hcsshim::GetSharedBaseImages";
+        using Activity? activity = Start(Operation, path: null);
+        return Run(activity, () =>
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteStartArray("Images");
+                if (_options.BaseImagesRoot is { } root && Directory.Exists(root))
+                {
+                    foreach (string folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+                    {
+                        if (LayerMetadata.TryRead(folder) is { BaseLayerProcessed: true })
+                        {
+                            json.WriteStartObject();
+                            json.WriteString("Path", Path.GetFullPath(folder));
+                            json.WriteString("Name", Path.GetFileName(folder));
+                            json.WriteEndObject();
+                        }
+                    }
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            string images = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+            activity?.SetTag("imageData", images);
+            return images;
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="PlatformNotSupportedException">Always: there are no utility VMs without HCS.</exception>
+    public void GrantVmAccess(string vmId, string filePath)
+    {
+        using Activity? activity = Start("hcsshim::GrantVmAccess", filePath);
+        activity?.SetTag("vm-id", vmId);
+        Run(activity, () => throw new PlatformNotSupportedException("GrantVmAccess needs the Host Compute Service: the portable store runs no utility VMs."));
+    }
+
+    /// <inheritdoc/>
+    public void ImportLayer(string path, string importFolderPath, IReadOnlyList<string> parentLayerPaths)
+    {
+        const string Operation = "hcsshim::ImportLayer";
+        using Activity? activity = Start(Operation, path, parentLayerPaths);
+        activity?.SetTag("importFolderPath", importFolderPath);
+        Run(activity, () =>
+        {
+            using var reader = new TransportLayerReader(importFolderPath);
+            using ILayerWriter writer = NewWriter(path, parentLayerPaths, Operation);
+            LayerCopy.Copy(reader, writer);
+            writer.Commit();
+        });
+    }
+
+    /// <inheritdoc/>
+    public bool LayerExists(string path)
+    {
+        using Activity? activity = Start("hcsshim::LayerExists", path);
+        return Run(activity, () =>
+        {
+            bool exists = LayerMetadata.TryRead(path) is not null;
+            activity?.SetTag("layer-exists", exists);
+            return exists;
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="PlatformNotSupportedException">No name-to-GUID function was given in the options.</exception>
+    public Guid LayerId(string path)
+    {
+        using Activity? activity = Start("hcsshim::LayerID", path);
+        return Run(activity, () => NameToGuid(BaseName(path)));
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="PlatformNotSupportedException">No name-to-GUID function was given in the options.</exception>
+    public Guid NameToGuid(string name)
+    {
+        using Activity? activity = Start("hcsshim::NameToGuid", path: null);
+        activity?.SetTag("objectName", name);
+        return Run(activity, () =>
+        {
+            Func<string, Guid> convert = _options.NameToGuid ?? throw new PlatformNotSupportedException(
+                "HCS's NameToGuid algorithm is private to vmcompute.dll and cannot be computed without Windows; pass a name-to-GUID function (e.g. a table captured on a Windows host) in PortableLayerStoreOptions.NameToGuid.");
+            Guid guid = convert(name);
+            activity?.SetTag("guid", guid.ToString());
+            return guid;
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>For a scratch layer, materializes the merged view of the parents at the mount path the first time; later changes stay.</remarks>
+    public void PrepareLayer(string path, IReadOnlyList<string> parentLayerPaths)
+    {
+        const string Operation = "hcsshim::PrepareLayer";
+        using Activity? activity = Start(Operation, path, parentLayerPaths);
+        Run(activity, () =>
+        {
+            using LayerLock _ = Lock(path, Operation);
+            LayerMetadata metadata = Require(path, Operation);
+            if (metadata.Kind == LayerKind.ReadOnly)
+            {
+                return;
+            }
+
+            if (!metadata.Activated)
+            {
+                throw new HcsException(Operation, Win32Error.NotReady, path, "(activate the scratch layer first)");
+            }
+
+            if (!metadata.Materialized)
+            {
+                IReadOnlyList<string> parents = parentLayerPaths.Count > 0 ? parentLayerPaths : LayerChain.Read(path);
+                RequireParents(parents, Operation);
+                ScratchView.Materialize(MountPathOf(path), path, parents);
+            }
+
+            (metadata with { Prepared = true, Materialized = true }).Write(path);
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Checks for <c>Files\Windows\System32\config\{DEFAULT,SAM,SECURITY,SOFTWARE,SYSTEM}</c> and marks the layer as a base layer; no VHD is made.</remarks>
+    public void ProcessBaseLayer(string path)
+    {
+        const string Operation = "hcsshim::ProcessBaseLayer";
+        using Activity? activity = Start(Operation, path);
+        Run(activity, () =>
+        {
+            using LayerLock _ = Lock(path, Operation);
+            LayerMetadata metadata = LayerMetadata.TryRead(path) ?? throw new LayerPathException(Operation, path, Win32Error.PathNotFound);
+            foreach (string hive in new[] { "DEFAULT", "SAM", "SECURITY", "SOFTWARE", "SYSTEM" })
+            {
+                string file = Path.Combine(path, "Files", "Windows", "System32", "config", hive);
+                if (!File.Exists(file))
+                {
+                    throw new LayerPathException(Operation, path, Win32Error.FileNotFound, $"a base layer needs the registry hive Files\\Windows\\System32\\config\\{hive}");
+                }
+            }
+
+            (metadata with { BaseLayerProcessed = true }).Write(path);
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <remarks><paramref name="path"/> is <c>&lt;layer&gt;\UtilityVM</c>; checks for <c>Files\EFI\Microsoft\Boot\BCD</c> and marks the layer.</remarks>
+    public void ProcessUtilityVMImage(string path)
+    {
+        const string Operation = "hcsshim::ProcessUtilityVMImage";
+        using Activity? activity = Start(Operation, path);
+        Run(activity, () =>
+        {
+            string layer = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path))) ?? path;
+            using LayerLock _ = Lock(layer, Operation);
+            LayerMetadata metadata = LayerMetadata.TryRead(layer) ?? throw new LayerPathException(Operation, path, Win32Error.PathNotFound);
+            if (!File.Exists(Path.Combine(path, "Files", "EFI", "Microsoft", "Boot", "BCD")))
+            {
+                throw new LayerPathException(Operation, path, Win32Error.FileNotFound, "UtilityVM must contain 'EFI\\Microsoft\\Boot\\BCD'");
+            }
+
+            (metadata with { UtilityVMProcessed = true }).Write(layer);
+        });
+    }
+
+    /// <inheritdoc/>
+    public void UnprepareLayer(string path)
+    {
+        const string Operation = "hcsshim::UnprepareLayer";
+        using Activity? activity = Start(Operation, path);
+        Run(activity, () =>
+        {
+            using LayerLock _ = Lock(path, Operation);
+            LayerMetadata metadata = Require(path, Operation);
+            if (metadata is { Kind: LayerKind.Scratch, Prepared: true })
+            {
+                (metadata with { Prepared = false }).Write(path);
+            }
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A read-only layer is read as stored; a scratch layer yields its difference against its parents.</remarks>
+    public ILayerReader NewLayerReader(string path, IReadOnlyList<string> parentLayerPaths)
+    {
+        using Activity? activity = Start("hcsshim::NewLayerReader", path, parentLayerPaths);
+        return Run(activity, () => NewReader(path, parentLayerPaths, "hcsshim::NewLayerReader"));
+    }
+
+    /// <inheritdoc/>
+    public ILayerWriter NewLayerWriter(string path, IReadOnlyList<string> parentLayerPaths)
+    {
+        using Activity? activity = Start("hcsshim::NewLayerWriter", path, parentLayerPaths);
+        return Run(activity, () => NewWriter(path, parentLayerPaths, "hcsshim::NewLayerWriter"));
+    }
+
+    internal static string MountPathOf(string path) => Path.Combine(Path.GetFullPath(path), MountFolder);
+
+    private ILayerReader NewReader(string path, IReadOnlyList<string> parentLayerPaths, string operation)
+    {
+        LayerMetadata metadata = Require(path, operation);
+        if (metadata.Kind == LayerKind.ReadOnly)
+        {
+            return new TransportLayerReader(path);
+        }
+
+        IReadOnlyList<string> parents = parentLayerPaths.Count > 0 ? parentLayerPaths : LayerChain.Read(path);
+        RequireParents(parents, operation);
+        return metadata.Materialized ? new ScratchDiffReader(MountPathOf(path), path, parents) : new EmptyLayerReader();
+    }
+
+    private ILayerWriter NewWriter(string path, IReadOnlyList<string> parentLayerPaths, string operation)
+    {
+        RequireParents(parentLayerPaths, operation);
+        LayerLock layerLock = Lock(path, operation);
+        try
+        {
+            RequireAbsentOrEmpty(path, operation);
+            string folder = TemporarySibling(path);
+            Directory.CreateDirectory(folder);
+            try
+            {
+                return new PortableLayerWriter(path, folder, parentLayerPaths, layerLock, operation);
+            }
+            catch
+            {
+                RemoveTree(folder);
+                throw;
+            }
+        }
+        catch
+        {
+            layerLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Builds a layer in a hidden sibling and renames it into place, so it appears whole or not at all.</summary>
+    internal static void Publish(string path, string operation, Action<string> build)
+    {
+        RequireAbsentOrEmpty(path, operation);
+        string folder = TemporarySibling(path);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            build(folder);
+            PublishFolder(folder, path, operation);
+        }
+        catch
+        {
+            RemoveTree(folder);
+            throw;
+        }
+    }
+
+    internal static void PublishFolder(string folder, string path, string operation)
+    {
+        // rename(2) replaces an empty directory atomically and refuses a non-empty one.
+        if (Interop.Libc.renameat(Interop.Libc.AT_FDCWD, folder, Interop.Libc.AT_FDCWD, Path.GetFullPath(path)) != 0)
+        {
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            throw new HcsException(operation, errno is Interop.Libc.ENOTEMPTY or Interop.Libc.EEXIST ? Win32Error.AlreadyExists : Win32Error.GenFailure, path,
+                string.Create(CultureInfo.InvariantCulture, $"(rename from {folder} failed with errno {errno})"));
+        }
+    }
+
+    internal static string TemporarySibling(string path)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        string directory = Path.GetDirectoryName(full) ?? full;
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, "." + Path.GetFileName(full) + TemporaryMarker + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    private static IEnumerable<string> Leftovers(string path)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        string? directory = Path.GetDirectoryName(full);
+        return directory is null || !Directory.Exists(directory)
+            ? []
+            : Directory.EnumerateDirectories(directory, "." + Path.GetFileName(full) + TemporaryMarker + "*");
+    }
+
+    internal static void RemoveTree(string path)
+    {
+        if (!Directory.Exists(path) && !File.Exists(path))
+        {
+            return;
+        }
+
+        using LayerRoot root = LayerRoot.Open(path);
+        foreach ((string name, _) in root.List(string.Empty))
+        {
+            root.RemoveAll(name);
+        }
+
+        Directory.Delete(path);
+    }
+
+    private static void RequireAbsentOrEmpty(string path, string operation)
+    {
+        if (LayerMetadata.TryRead(path) is not null)
+        {
+            throw new HcsException(operation, Win32Error.AlreadyExists, path);
+        }
+
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
+        {
+            throw new HcsException(operation, Win32Error.DirNotEmpty, path, "(the folder is not a layer and not empty)");
+        }
+    }
+
+    private static LayerMetadata Require(string path, string operation) =>
+        LayerMetadata.TryRead(path) ?? throw new HcsException(operation, Win32Error.PathNotFound, path);
+
+    private static void RequireScratch(string path, string operation)
+    {
+        if (Require(path, operation).Kind != LayerKind.Scratch)
+        {
+            throw new HcsException(operation, Win32Error.InvalidParameter, path, "(not a scratch layer)");
+        }
+    }
+
+    private static void RequireParents(IReadOnlyList<string> parents, string operation)
+    {
+        foreach (string parent in parents)
+        {
+            if (LayerMetadata.TryRead(parent) is not { Kind: LayerKind.ReadOnly })
+            {
+                throw new HcsException(operation, Win32Error.PathNotFound, parent, "(parent layer)");
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> ChainOf(string parent, string operation)
+    {
+        RequireParents([parent], operation);
+        return LayerChain.Read(parent);
+    }
+
+    private LayerLock Lock(string path, string operation) => LayerLock.Acquire(path, operation, _options.LockTimeout);
+
+    /// <summary>The base name as Go's <c>filepath.Split</c> on Windows sees it: after the last <c>\</c>, <c>/</c> or drive colon.</summary>
+    private static string BaseName(string path)
+    {
+        int split = path.LastIndexOfAny(['\\', '/']);
+        if (split < 0 && path.Length >= 2 && path[1] == ':')
+        {
+            split = 1;
+        }
+
+        return path[(split + 1)..];
+    }
+
+    private static Activity? Start(string name, string? path, IReadOnlyList<string>? parentLayerPaths = null)
+    {
+        Activity? activity = WcLayerActivitySource.Source.StartActivity(name);
+        if (path is not null)
+        {
+            activity?.SetTag("path", path);
+        }
+
+        if (parentLayerPaths is not null)
+        {
+            activity?.SetTag("parentLayerPaths", string.Join(", ", parentLayerPaths));
+        }
+
+        return activity;
+    }
+
+    private static void Run(Activity? activity, Action action) => Run<object?>(activity, () =>
+    {
+        action();
+        return null;
+    });
+
+    private static T Run<T>(Activity? activity, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+}

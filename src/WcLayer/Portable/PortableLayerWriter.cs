@@ -1,0 +1,87 @@
+using WcLayer.Transport;
+
+namespace WcLayer.Portable;
+
+/// <summary>
+/// A <see cref="TransportLayerWriter"/> writing into a hidden sibling of the layer folder; <see cref="Commit"/> adds
+/// the layer chain and metadata and renames the folder into place, disposing without a commit removes it. The layer's
+/// lock is held throughout.
+/// </summary>
+internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
+{
+    private static readonly HashSet<string> BackupNames = new(StringComparer.Ordinal) { "bcd.bak", "bcd.log.bak", "bcd.log1.bak", "bcd.log2.bak" };
+
+    private readonly string _path;
+    private readonly string _folder;
+    private readonly IReadOnlyList<string> _parents;
+    private readonly LayerLock _lock;
+    private readonly string _operation;
+    private readonly TransportLayerWriter _writer;
+    private bool _done;
+
+    public PortableLayerWriter(string path, string folder, IReadOnlyList<string> parents, LayerLock layerLock, string operation)
+    {
+        _path = path;
+        _folder = folder;
+        _parents = parents;
+        _lock = layerLock;
+        _operation = operation;
+        _writer = new TransportLayerWriter(folder, parents, folder, new TransportLayerWriterOptions { ImportFolderIsLayer = true });
+    }
+
+    public void Add(string name, Win32.FileBasicInfo info) => _writer.Add(name, info);
+
+    public void AddLink(string name, string target) => _writer.AddLink(name, target);
+
+    public void Remove(string name) => _writer.Remove(name);
+
+    public void Write(ReadOnlySpan<byte> backupStreamBytes) => _writer.Write(backupStreamBytes);
+
+    public Stream OpenMutatedFileBackup(string name)
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        return BackupNames.Contains(name)
+            ? new FileStream(Path.Combine(_folder, name), FileMode.Create, FileAccess.Write)
+            : throw new ArgumentException($"'{name}' is not one of hcsshim's BCD backup files.", nameof(name));
+    }
+
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        try
+        {
+            _writer.Commit();
+            _writer.Dispose();
+            LayerChain.Write(_folder, _parents);
+            new LayerMetadata { Kind = LayerKind.ReadOnly }.Write(_folder);
+            PortableLayerStore.PublishFolder(_folder, _path, _operation);
+            _done = true;
+        }
+        finally
+        {
+            if (_done)
+            {
+                _lock.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_done)
+        {
+            return;
+        }
+
+        _done = true;
+        try
+        {
+            _writer.Dispose();
+            PortableLayerStore.RemoveTree(_folder);
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
+}
