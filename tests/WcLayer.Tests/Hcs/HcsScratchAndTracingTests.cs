@@ -182,11 +182,15 @@ public sealed class HcsScratchAndTracingTests : IDisposable
     }
 
     [ContractFact]
-    public void NewLayerReader_and_writer_wait_for_the_transport_format()
+    public void NewLayerReader_reads_the_export_folder_with_the_transport_reader()
     {
-        Assert.Throws<NotImplementedException>(() => _store.NewLayerReader(@"C:\l\r", []));
+        // The double's ExportLayer writes nothing, so the transport reader finds no tombstones.txt, which an HCS
+        // export always has; the export folder is removed again.
+        var e = Assert.Throws<LayerPathException>(() => new HcsLayerStore().NewLayerReader(@"C:\l\r", []));
+        Assert.EndsWith("tombstones.txt", e.Path, StringComparison.Ordinal);
+        Assert.Contains("ExportLayer", _double.Log, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(e.Path)));
         Assert.Throws<NotImplementedException>(() => _store.NewLayerWriter(@"C:\l\w", [@"C:\l\p"]));
-        Assert.Equal(string.Empty, _double.Log);
     }
 
     [ContractFact]
