@@ -21,7 +21,7 @@ namespace WcLayer.Portable;
 /// </remarks>
 public sealed class PortableLayerStore : ILayerStore
 {
-    private const string MountFolder = "mount";
+    private const string MountFolder = "mount"; // also in PortableLayerFiles.Reserved
     private const string TemporaryMarker = ".wclayer-tmp-";
 
     private readonly PortableLayerStoreOptions _options;
@@ -380,7 +380,7 @@ public sealed class PortableLayerStore : ILayerStore
         LayerMetadata metadata = Require(path, operation);
         if (metadata.Kind == LayerKind.ReadOnly)
         {
-            return new TransportLayerReader(path);
+            return PortableLayerFiles.OpenReader(path);
         }
 
         IReadOnlyList<string> parents = parentLayerPaths.Count > 0 ? parentLayerPaths : LayerChain.Read(path);

@@ -22,7 +22,7 @@ internal static class ScratchView
         {
             for (int layer = parents.Count - 1; layer >= 0; layer--)
             {
-                using var reader = new TransportLayerReader(parents[layer]);
+                using TransportLayerReader reader = PortableLayerFiles.OpenReader(parents[layer]);
                 var firstNames = new Dictionary<UInt128, string>();
                 while (reader.Next() is { } entry)
                 {

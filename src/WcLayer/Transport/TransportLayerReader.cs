@@ -77,7 +77,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
 
             (string childName, bool isDirectory) = frame.Children[frame.Index++];
             string name = TransportPath.Join(frame.Name, childName);
-            if (frame.Name.Length == 0 && childName == TransportPath.TombstonesFile)
+            if (frame.Name.Length == 0 && (childName == TransportPath.TombstonesFile || _options.SkippedRootNames.Contains(childName)))
             {
                 continue;
             }

@@ -13,4 +13,7 @@ public sealed class TransportLayerReaderOptions
 
     /// <summary>Fail when <c>tombstones.txt</c> is missing, as hcsshim does for HCS exports. Off by default (no file: no tombstones).</summary>
     public bool RequireTombstonesFile { get; init; }
+
+    /// <summary>Top-level names that are not layer entries (the portable store's own files beside the transport format).</summary>
+    internal IReadOnlySet<string> SkippedRootNames { get; init; } = new HashSet<string>();
 }

@@ -161,13 +161,14 @@ public sealed class TransportLayerWriter : ILayerWriter
             TransportPath.HasPrefix(target, TransportPath.Files) ? _parentRoots
             : TransportPath.HasPrefix(target, TransportPath.UtilityVMFiles) ? [_destinationRoot]
             : [];
-        if (candidates.Count == 0 || !(TransportPath.HasPrefix(name, TransportPath.Files) || TransportPath.HasPrefix(name, TransportPath.UtilityVMFiles)))
+        bool added = _addedFiles.Contains(target) && (TransportPath.HasPrefix(target, TransportPath.Files) || TransportPath.HasPrefix(target, TransportPath.UtilityVMFiles));
+        if ((candidates.Count == 0 && !added) || !(TransportPath.HasPrefix(name, TransportPath.Files) || TransportPath.HasPrefix(name, TransportPath.UtilityVMFiles)))
         {
             throw new InvalidDataException($"invalid hard link in layer: '{name}' -> '{target}'");
         }
 
         LayerRoot? targetRoot = null;
-        if (_addedFiles.Contains(target))
+        if (added)
         {
             targetRoot = TransportPath.HasPrefix(target, TransportPath.Files) && _options.ImportFolderIsLayer ? _root : _destinationRoot;
         }

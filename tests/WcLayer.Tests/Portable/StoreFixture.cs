@@ -1,0 +1,106 @@
+using System.Text;
+using WcLayer.Portable;
+using WcLayer.Win32;
+
+namespace WcLayer.Tests.Portable;
+
+/// <summary>A temporary store folder and a small language to build layers: directories, files, whiteouts, hard links.</summary>
+public sealed class StoreFixture : IDisposable
+{
+    public static readonly FileBasicInfo DirInfo = new(116444736000000000, 116444736000000000, 116444736000000000, 116444736000000000, FileAttributes.Directory);
+    public static readonly FileBasicInfo FileInfo = new(116444736010000000, 116444736020000000, 116444736030000000, 116444736040000000, FileAttributes.Archive);
+    public static readonly byte[] FileSecurity = Convert.FromBase64String("AQAEgBQAAAAkAAAAAAAAADAAAAABAgAAAAAABSAAAAAgAgAAAQEAAAAAAAUSAAAAAgBMAAMAAAAAABgA/wEfAAECAAAAAAAFIAAAACACAAAAABQA/wEfAAEBAAAAAAAFEgAAAAAAGACpABIAAQIAAAAAAAUgAAAAIQIAAA==");
+
+    public StoreFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("wclayer-store-").FullName;
+        Store = new PortableLayerStore(new PortableLayerStoreOptions { LockTimeout = TimeSpan.FromSeconds(5), BaseImagesRoot = Root });
+    }
+
+    public string Root { get; }
+
+    public PortableLayerStore Store { get; }
+
+    public string PathOf(string name) => System.IO.Path.Combine(Root, name);
+
+    /// <summary>Imports a layer. Specs: "d:path" directory, "f:path=content" file, "w:path" whiteout, "l:path=target" hard link.</summary>
+    public string Layer(string name, string[] parents, params string[] specs)
+    {
+        string path = PathOf(name);
+        using ILayerWriter writer = Store.NewLayerWriter(path, parents.Select(PathOf).ToList());
+        writer.Add("Files", DirInfo);
+        foreach (string spec in specs)
+        {
+            string body = spec[2..];
+            int eq = body.IndexOf('=', StringComparison.Ordinal);
+            string entry = "Files\\" + (eq < 0 ? body : body[..eq]).Replace('/', '\\');
+            string value = eq < 0 ? string.Empty : body[(eq + 1)..];
+            switch (spec[0])
+            {
+                case 'd':
+                    writer.Add(entry, DirInfo);
+                    break;
+                case 'f':
+                    writer.Add(entry, FileInfo);
+                    writer.Write(FileStream(Encoding.UTF8.GetBytes(value)));
+                    break;
+                case 'w':
+                    writer.Remove(entry);
+                    break;
+                case 'l':
+                    writer.AddLink(entry, "Files\\" + value.Replace('/', '\\'));
+                    break;
+                default:
+                    throw new ArgumentException(spec);
+            }
+        }
+
+        writer.Commit();
+        return path;
+    }
+
+    public static byte[] FileStream(byte[] content, params (string Name, byte[] Data)[] streams)
+    {
+        var output = new MemoryStream();
+        using (var w = new BackupStreamWriter(output, leaveOpen: true))
+        {
+            w.WriteStream(BackupStreamId.SecurityData, FileSecurity);
+            w.WriteStream(BackupStreamId.Data, content);
+            foreach ((string name, byte[] data) in streams)
+            {
+                w.WriteStream(BackupStreamId.AlternateData, data, ":" + name + ":$DATA");
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>Creates, activates and prepares a scratch layer; returns its mount path.</summary>
+    public string Mount(string name, params string[] parents)
+    {
+        string path = PathOf(name);
+        IReadOnlyList<string> chain = parents.Select(PathOf).ToList();
+        Store.CreateScratchLayer(path, chain);
+        Store.ActivateLayer(path);
+        Store.PrepareLayer(path, chain);
+        return Store.GetLayerMountPath(path);
+    }
+
+    /// <summary>The merged view: relative path → content ("/" for directories, "-> target" for links).</summary>
+    public static SortedDictionary<string, string> View(string mount)
+    {
+        var view = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (string entry in Directory.EnumerateFileSystemEntries(mount, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            string rel = System.IO.Path.GetRelativePath(mount, entry);
+            var info = new System.IO.FileInfo(entry);
+            view[rel] = info.LinkTarget is { } target ? "-> " + target
+                : Directory.Exists(entry) ? "/"
+                : File.ReadAllText(entry);
+        }
+
+        return view;
+    }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
