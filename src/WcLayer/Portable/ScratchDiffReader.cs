@@ -203,7 +203,7 @@ internal sealed class ScratchDiffReader : ILayerReader
         bool relative = !target.StartsWith('/') && !(target.Length >= 2 && target[1] == ':');
         string windowsTarget = relative ? target.Replace('/', '\\') : target;
         FileAttributes attributes = FileAttributes.ReparsePoint;
-        if (relative && _mount.Stat(Join(Parent(change.Path), target)) is { IsDirectory: true })
+        if (relative && ResolveInside(Parent(change.Path), target) is { } resolved && _mount.Stat(resolved) is { IsDirectory: true })
         {
             attributes |= FileAttributes.Directory;
         }
@@ -256,6 +256,34 @@ internal sealed class ScratchDiffReader : ILayerReader
 
         (FileBasicInfo info, _, Stream stream, SafeFileHandle _) = TransportEntry.OpenPrefixed(root, name, isDirectory, root.Describe(name));
         return new ParentEntry(info, stream);
+    }
+
+    /// <summary>A relative link target as a path below the mount (lexically), or <see langword="null"/> if it leaves the mount.</summary>
+    private static string? ResolveInside(string directory, string target)
+    {
+        var parts = directory.Length == 0 ? new List<string>() : [.. directory.Split('/')];
+        foreach (string part in target.Split('/'))
+        {
+            if (part is "" or ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (parts.Count == 0)
+                {
+                    return null;
+                }
+
+                parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+
+            parts.Add(part);
+        }
+
+        return parts.Count == 0 ? null : string.Join('/', parts);
     }
 
     private static FileBasicInfo Defaults(LayerFileStatus status, FileAttributes attributes) =>
