@@ -98,9 +98,11 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
             ? p.ExtendedAttributes
             : new Dictionary<string, string>();
         string rawName = raw.Name;
+        Stream? sparseData = null;
+        long sparseSize = 0;
         if (pax.ContainsKey("GNU.sparse.major") || pax.ContainsKey("GNU.sparse.map") || pax.ContainsKey("GNU.sparse.size"))
         {
-            throw new InvalidDataException($"Tar entry '{rawName}': GNU sparse entries in PAX form are not supported; re-create the tar without --sparse.");
+            (rawName, sparseSize, sparseData) = OpenPaxSparse(raw, pax, rawName);
         }
 
         string name = TarPath.Clean(rawName, "tar entry");
@@ -167,9 +169,9 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
 
         entry = new LayerTarEntry(name, kind, pax)
         {
-            Size = isRegular ? raw.Length : 0,
+            Size = sparseData is not null ? sparseSize : isRegular ? raw.Length : 0,
             HasDataStream = isRegular,
-            DataStream = isRegular ? raw.DataStream : null,
+            DataStream = sparseData ?? (isRegular ? raw.DataStream : null),
             FileInfo = ReadFileInfo(raw, pax, name, type),
         };
 
@@ -195,6 +197,21 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
         entry.ExtendedAttributes = ReadExtendedAttributes(pax, name);
         _streamOwner = name;
         return entry;
+    }
+
+    /// <summary>GNU PAX sparse 1.0 (the format of <c>tar --sparse --format=posix</c>): the real name and size, and the dense data.</summary>
+    private static (string Name, long Size, Stream Data) OpenPaxSparse(TarEntry raw, IReadOnlyDictionary<string, string> pax, string rawName)
+    {
+        if (!(pax.TryGetValue("GNU.sparse.major", out string? major) && major == "1"
+            && pax.TryGetValue("GNU.sparse.minor", out string? minor) && minor == "0"
+            && pax.TryGetValue("GNU.sparse.name", out string? name)
+            && pax.TryGetValue("GNU.sparse.realsize", out string? realSize)
+            && long.TryParse(realSize, NumberStyles.None, CultureInfo.InvariantCulture, out long size)))
+        {
+            throw new InvalidDataException($"Tar entry '{rawName}': only GNU sparse format 1.0 is supported in PAX tars (tar --sparse --format=posix); re-create the tar without --sparse.");
+        }
+
+        return (name, size, new PaxSparseStream(raw.DataStream ?? Stream.Null, size, name));
     }
 
     private static FileBasicInfo ReadFileInfo(TarEntry raw, IReadOnlyDictionary<string, string> pax, string name, TarEntryType type)

@@ -217,3 +217,66 @@ public class ProducerStyleTests
         }
     }
 }
+
+public class GnuSparseTarTests
+{
+    [Fact]
+    public async Task PaxSparse10IsReadAsDenseData()
+    {
+        string root = Directory.CreateTempSubdirectory("wclayer-sparse-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "Files"));
+            string file = Path.Combine(root, "Files", "sparse.dat");
+            await using (var stream = new FileStream(file, FileMode.Create))
+            {
+                stream.Write("head"u8);
+                stream.Position = 1_000_000;
+                stream.Write("middle"u8);
+                stream.SetLength(3_000_000);
+            }
+
+            var psi = new System.Diagnostics.ProcessStartInfo("tar", ["--format=posix", "--sparse", "-cf", "-", "-C", root, "Files"]) { RedirectStandardOutput = true };
+            using var tar = System.Diagnostics.Process.Start(psi)!;
+            var archive = new MemoryStream();
+            await tar.StandardOutput.BaseStream.CopyToAsync(archive);
+            await tar.WaitForExitAsync();
+            Assert.True(archive.Length < 1_000_000, "GNU tar wrote the file sparse");
+
+            archive.Position = 0;
+            using var reader = new LayerTarReader(archive);
+            Assert.Equal("Files", (await reader.GetNextEntryAsync())!.Name);
+            LayerTarEntry entry = (await reader.GetNextEntryAsync())!;
+            Assert.Equal("Files/sparse.dat", entry.Name);
+            Assert.Equal(3_000_000, entry.Size);
+            var data = new MemoryStream();
+            await entry.DataStream!.CopyToAsync(data);
+            Assert.Equal(await File.ReadAllBytesAsync(file), data.ToArray());
+
+            using var writer = new WcLayer.Tests.Support.MemoryLayerWriter();
+            archive.Position = 0;
+            Assert.Equal(3_000_000, await OciLayer.WriteLayerFromTarAsync(archive, writer));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("GNU.sparse.major", "0")]
+    [InlineData("GNU.sparse.map", "0,1")]
+    public async Task OtherSparseFormatsAreRejectedClearly(string key, string value)
+    {
+        var output = new MemoryStream();
+        using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "Files/x", new Dictionary<string, string> { [key] = value }));
+        }
+
+        output.Position = 0;
+        using var reader = new LayerTarReader(output);
+        var e = await Assert.ThrowsAsync<InvalidDataException>(async () => await reader.GetNextEntryAsync());
+        Assert.Contains("only GNU sparse format 1.0 is supported", e.Message, StringComparison.Ordinal);
+    }
+}
