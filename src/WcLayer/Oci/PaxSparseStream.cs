@@ -7,7 +7,7 @@ namespace WcLayer.Oci;
 /// writes): the entry data starts with a map (decimal lines: the number of chunks, then offset and size of each),
 /// padded to 512 bytes, followed by the chunks; the holes read as zeros up to <c>GNU.sparse.realsize</c>.
 /// </summary>
-internal sealed class PaxSparseStream : Stream
+internal sealed class PaxSparseStream : ReadOnlyStream
 {
     private const int BlockSize = 512;
     private const int MaxChunks = 1 << 20;
@@ -26,12 +26,6 @@ internal sealed class PaxSparseStream : Stream
         _entryName = entryName;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => _length;
 
     public override long Position
@@ -39,8 +33,6 @@ internal sealed class PaxSparseStream : Stream
         get => _position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -75,16 +67,6 @@ internal sealed class PaxSparseStream : Stream
         _position += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private List<(long, long)> ReadMap()
     {

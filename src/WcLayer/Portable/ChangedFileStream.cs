@@ -7,7 +7,7 @@ namespace WcLayer.Portable;
 /// the data; alternate data streams after it) around a new data stream with the mount file's content. Sparse blocks
 /// of the parent are dropped: the new content is dense. Reads the pieces in place; nothing is buffered.
 /// </summary>
-internal sealed class ChangedFileStream : Stream
+internal sealed class ChangedFileStream : ReadOnlyStream
 {
     private readonly List<(Stream Source, long Offset, long Length)> _segments;
     private readonly Stream? _parent;
@@ -20,20 +20,6 @@ internal sealed class ChangedFileStream : Stream
         _segments = segments;
         _parent = parent;
         _content = content;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     /// <summary>Plans the stream; <paramref name="parent"/> is the parent entry's backup stream (seekable) or <see langword="null"/>.</summary>
@@ -86,8 +72,6 @@ internal sealed class ChangedFileStream : Stream
         return new ChangedFileStream(segments, parent, content);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         while (_segment < _segments.Count)
@@ -114,16 +98,6 @@ internal sealed class ChangedFileStream : Stream
 
         return 0;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

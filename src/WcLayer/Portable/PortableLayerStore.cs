@@ -32,20 +32,8 @@ public sealed class PortableLayerStore : ILayerStore
 
     /// <inheritdoc/>
     /// <remarks>A read-only layer needs no activation; a scratch layer is marked active.</remarks>
-    public void ActivateLayer(string path)
-    {
-        const string Operation = "hcsshim::ActivateLayer";
-        using Activity? activity = Start(Operation, path);
-        Run(activity, () =>
-        {
-            using LayerLock _ = Lock(path, Operation);
-            LayerMetadata metadata = Require(path, Operation);
-            if (metadata.Kind == LayerKind.Scratch && !metadata.Activated)
-            {
-                (metadata with { Activated = true }).Write(path);
-            }
-        });
-    }
+    public void ActivateLayer(string path) =>
+        UpdateState(path, "hcsshim::ActivateLayer", m => m.Kind == LayerKind.Scratch ? m with { Activated = true } : m);
 
     /// <inheritdoc/>
     public void CreateLayer(string path, string parent)
@@ -79,20 +67,8 @@ public sealed class PortableLayerStore : ILayerStore
     }
 
     /// <inheritdoc/>
-    public void DeactivateLayer(string path)
-    {
-        const string Operation = "hcsshim::DeactivateLayer";
-        using Activity? activity = Start(Operation, path);
-        Run(activity, () =>
-        {
-            using LayerLock _ = Lock(path, Operation);
-            LayerMetadata metadata = Require(path, Operation);
-            if (metadata.Kind == LayerKind.Scratch && (metadata.Activated || metadata.Prepared))
-            {
-                (metadata with { Activated = false, Prepared = false }).Write(path);
-            }
-        });
-    }
+    public void DeactivateLayer(string path) =>
+        UpdateState(path, "hcsshim::DeactivateLayer", m => m.Kind == LayerKind.Scratch ? m with { Activated = false, Prepared = false } : m);
 
     /// <inheritdoc/>
     /// <remarks>Also removes what a failed or killed import left beside the folder. A missing folder is not an error.</remarks>
@@ -343,20 +319,8 @@ public sealed class PortableLayerStore : ILayerStore
     }
 
     /// <inheritdoc/>
-    public void UnprepareLayer(string path)
-    {
-        const string Operation = "hcsshim::UnprepareLayer";
-        using Activity? activity = Start(Operation, path);
-        Run(activity, () =>
-        {
-            using LayerLock _ = Lock(path, Operation);
-            LayerMetadata metadata = Require(path, Operation);
-            if (metadata is { Kind: LayerKind.Scratch, Prepared: true })
-            {
-                (metadata with { Prepared = false }).Write(path);
-            }
-        });
-    }
+    public void UnprepareLayer(string path) =>
+        UpdateState(path, "hcsshim::UnprepareLayer", m => m.Kind == LayerKind.Scratch ? m with { Prepared = false } : m);
 
     /// <inheritdoc/>
     /// <remarks>A read-only layer is read as stored; a scratch layer yields its difference against its parents.</remarks>
@@ -371,6 +335,22 @@ public sealed class PortableLayerStore : ILayerStore
     {
         using Activity? activity = Start("hcsshim::NewLayerWriter", path, parentLayerPaths);
         return Run(activity, () => NewWriter(path, parentLayerPaths, "hcsshim::NewLayerWriter"));
+    }
+
+    /// <summary>Changes a layer's recorded state under its lock; the file is rewritten only when the state changes.</summary>
+    private void UpdateState(string path, string operation, Func<LayerMetadata, LayerMetadata> change)
+    {
+        using Activity? activity = Start(operation, path);
+        Run(activity, () =>
+        {
+            using LayerLock _ = Lock(path, operation);
+            LayerMetadata metadata = Require(path, operation);
+            LayerMetadata changed = change(metadata);
+            if (changed != metadata)
+            {
+                changed.Write(path);
+            }
+        });
     }
 
     internal static string MountPathOf(string path) => Path.Combine(Path.GetFullPath(path), MountFolder);

@@ -8,7 +8,7 @@ namespace WcLayer.Transport;
 /// and its content, what <c>BackupRead</c> returns on Windows. Without a blob, a file is one data stream and a
 /// directory is empty.
 /// </summary>
-internal sealed class PlainFileBackupReader : Stream
+internal sealed class PlainFileBackupReader : ReadOnlyStream
 {
     private readonly byte[] _blob;
     private readonly FileStream? _file;
@@ -43,22 +43,6 @@ internal sealed class PlainFileBackupReader : Stream
             _blob = blob;
         }
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -151,10 +135,6 @@ internal sealed class PlainFileBackupReader : Stream
         return sparseEnd;
     }
 
-    public override void Flush()
-    {
-    }
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -164,12 +144,6 @@ internal sealed class PlainFileBackupReader : Stream
 
         base.Dispose(disposing);
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>Positions on the next stream of the blob; skips security streams when they are not wanted.</summary>
     private bool NextHeader()
