@@ -7,7 +7,8 @@ namespace WcLayer.Transport;
 /// <summary>Opens one attribute-prefixed entry of a transport folder (a <c>Files\</c> entry or a directory companion).</summary>
 internal static class TransportEntry
 {
-    private const int BufferSize = 64 * 1024;
+    // Small: the headers are read through it, the data in large reads that bypass it.
+    private const int BufferSize = 4096;
 
     /// <summary>
     /// Opens <paramref name="name"/> (for a directory, its <c>.$wcidirs$</c> companion): the attributes from the

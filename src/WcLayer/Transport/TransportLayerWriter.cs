@@ -31,6 +31,7 @@ public sealed class TransportLayerWriter : ILayerWriter
     private readonly HashSet<string> _addedFiles = new(StringComparer.Ordinal);
     private readonly List<(string Name, string Target, LayerRoot TargetRoot)> _pendingLinks = [];
     private readonly List<(string Name, LayerRoot Root)> _pendingDirectories = [];
+    private readonly ReusableBufferedWriter _buffer = new(BufferSize);
 
     private Stream? _current;
     private FileStream? _currentFile;
@@ -131,15 +132,16 @@ public sealed class TransportLayerWriter : ILayerWriter
             }
             else
             {
-                var buffered = new BufferedStream(file, BufferSize);
+                _buffer.Attach(file);
                 Span<byte> prefix = stackalloc byte[sizeof(uint)];
                 BinaryPrimitives.WriteUInt32LittleEndian(prefix, (uint)info.FileAttributes);
-                buffered.Write(prefix);
-                SetCurrent(name, _root, file, buffered);
+                _buffer.Write(prefix);
+                SetCurrent(name, _root, file, _buffer);
             }
         }
         catch
         {
+            _buffer.Discard();
             file.Dispose();
             _root.Remove(fileName);
             _currentIsDirectory = false;
@@ -456,9 +458,9 @@ public sealed class TransportLayerWriter : ILayerWriter
 
     private void CloseCurrent()
     {
-        if (_current is not null && _current is not PlainBackupWriter)
+        if (ReferenceEquals(_current, _buffer))
         {
-            _current.Dispose();
+            _buffer.Detach();
         }
 
         if (_currentFile is null)
