@@ -85,11 +85,7 @@ public sealed class PortableLayerStore : ILayerStore
                     throw new HcsException(Operation, Win32Error.Busy, path, "(the scratch layer is active; deactivate it first)");
                 }
 
-                foreach (string leftover in Leftovers(path))
-                {
-                    RemoveTree(leftover);
-                }
-
+                RemoveLeftovers(path);
                 RemoveTree(path);
             }
 
@@ -375,6 +371,7 @@ public sealed class PortableLayerStore : ILayerStore
         try
         {
             RequireAbsentOrEmpty(path, operation);
+            RemoveLeftovers(path);
             string folder = TemporarySibling(path);
             Directory.CreateDirectory(folder);
             try
@@ -398,6 +395,7 @@ public sealed class PortableLayerStore : ILayerStore
     internal static void Publish(string path, string operation, Action<string> build)
     {
         RequireAbsentOrEmpty(path, operation);
+        RemoveLeftovers(path);
         string folder = TemporarySibling(path);
         Directory.CreateDirectory(folder);
         try
@@ -429,6 +427,18 @@ public sealed class PortableLayerStore : ILayerStore
         string directory = Path.GetDirectoryName(full) ?? full;
         Directory.CreateDirectory(directory);
         return Path.Combine(directory, "." + Path.GetFileName(full) + TemporaryMarker + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    /// <summary>
+    /// Removes what writers of this layer that died (killed, crashed) left beside it. Only called under the layer's
+    /// lock, which a live writer holds until it commits or is disposed, so every leftover belongs to a dead one.
+    /// </summary>
+    private static void RemoveLeftovers(string path)
+    {
+        foreach (string leftover in Leftovers(path).ToList())
+        {
+            RemoveTree(leftover);
+        }
     }
 
     private static IEnumerable<string> Leftovers(string path)
