@@ -99,8 +99,15 @@ internal sealed class BaseLayerWriter : ILayerWriter
             // BackupWrite restores owners and SACLs, which needs the privileges at the time of the call.
             if (_root is WindowsLayerRoot)
             {
-                byte[] copy = backupStreamBytes.ToArray();
-                Privileges.Run([Privileges.Backup, Privileges.Restore, Privileges.Security], () => current.Write(copy));
+                unsafe
+                {
+                    fixed (byte* p = backupStreamBytes)
+                    {
+                        nint bytes = (nint)p;
+                        int length = backupStreamBytes.Length;
+                        Privileges.Run([Privileges.Backup, Privileges.Restore, Privileges.Security], () => current.Write(new ReadOnlySpan<byte>((byte*)bytes, length)));
+                    }
+                }
             }
             else
             {

@@ -120,7 +120,7 @@ internal sealed class BackupStreamBoundary
             {
                 long size = BinaryPrimitives.ReadInt64LittleEndian(_header.AsSpan(8));
                 uint nameSize = BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(16));
-                if (size < 0)
+                if (size < 0 || size > long.MaxValue - nameSize)
                 {
                     throw new InvalidDataException($"{pathForMessages}: backup stream header with negative size {size}.");
                 }
