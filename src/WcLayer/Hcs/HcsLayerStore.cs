@@ -358,16 +358,42 @@ public sealed unsafe class HcsLayerStore : ILayerStore
     }
 
     /// <inheritdoc/>
-    /// <exception cref="NotImplementedException">The transport format writer is not wired into this store yet.</exception>
+    /// <remarks>
+    /// Without parents, hcsshim's base-layer writer: entries go straight into <paramref name="path"/> (which must
+    /// exist), and <see cref="ILayerWriter.Commit"/> runs ProcessBaseLayer (and ProcessUtilityVMImage with a utility
+    /// VM). With parents, hcsshim's legacy writer: entries go to a new <c>%TEMP%\hcs*</c> import folder in the
+    /// transport format, and Commit runs ImportLayer, then the hard links, tombstones and directory times. The
+    /// <c>hcsshim::NewLayerWriter</c> activity lasts until Commit or Dispose. A writer disposed without Commit imports
+    /// nothing and removes what it wrote. The layer path given to HCS is the <c>\\?\</c> long form, as hcsshim's.
+    /// </remarks>
+    /// <exception cref="LayerPathException">The layer or a parent folder cannot be opened.</exception>
     public ILayerWriter NewLayerWriter(string path, IReadOnlyList<string> parentLayerPaths)
     {
-        using Activity? activity = Start("hcsshim::NewLayerWriter");
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(parentLayerPaths);
+        Activity? activity = Start("hcsshim::NewLayerWriter");
         activity?.SetTag("path", path);
         activity?.SetTag("parentLayerPaths", string.Join(", ", parentLayerPaths));
-        var e = new NotImplementedException("needs the transport reader/writer");
-        activity.SetError(e);
-        throw e;
+        try
+        {
+            if (parentLayerPaths.Count == 0)
+            {
+                return new BaseLayerWriter(this, Transport.LayerRoot.Open(path), activity);
+            }
+
+            return new LegacyLayerWriter(this, path, HcsLayerPath(path), parentLayerPaths, activity);
+        }
+        catch (Exception e)
+        {
+            activity.SetError(e);
+            activity?.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>hcsshim's <c>root.Name()</c>: the long form on Windows; elsewhere (contract tests) the full path.</summary>
+    private static string HcsLayerPath(string path) =>
+        OperatingSystem.IsWindows() ? Transport.WindowsLayerRoot.ToLongPath(Path.GetFullPath(path)) : Path.GetFullPath(path);
 
     private void ProcessImage(string title, string procedure, string path)
     {

@@ -7,8 +7,8 @@ namespace WcLayer.Transport;
 /// A layer folder opened as a root: every path given to it is relative, and no operation can reach outside the
 /// root, neither through <c>..</c> nor through a symbolic link or reparse point on any component, even one swapped in
 /// while the operation runs (hcsshim's <c>safefile</c>). This is the file-system seam of the transport format: one
-/// implementation per platform (<see cref="UnixLayerRoot"/>; the Windows one opens relative to directory handles
-/// with <c>NtCreateFile</c> and reads plain files with <c>BackupRead</c>).
+/// implementation per platform (<see cref="UnixLayerRoot"/>; <see cref="WindowsLayerRoot"/> opens relative to the root
+/// handle with <c>NtCreateFile</c> and reads plain files with <c>BackupRead</c>).
 /// </summary>
 /// <remarks>Relative paths may use <c>\</c> or <c>/</c>.</remarks>
 internal abstract class LayerRoot : IDisposable
@@ -26,7 +26,7 @@ internal abstract class LayerRoot : IDisposable
     {
         if (OperatingSystem.IsWindows())
         {
-            throw new PlatformNotSupportedException("The Windows side of the layer file-system seam comes with the HCS backend.");
+            return WindowsLayerRoot.Open(path);
         }
 
         return UnixLayerRoot.Open(System.IO.Path.GetFullPath(path));

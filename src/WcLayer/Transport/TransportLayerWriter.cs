@@ -88,6 +88,9 @@ public sealed class TransportLayerWriter : ILayerWriter
     /// <summary>The tombstones recorded so far (layer names under <c>Files\</c>), in <see cref="Remove"/> order.</summary>
     public IReadOnlyList<string> Tombstones => _tombstones;
 
+    /// <summary>Whether the layer has a utility VM (cloned into the destination): the HCS store then runs <c>ProcessUtilityVMImage</c>.</summary>
+    internal bool HasUtilityVM => _hasUtilityVM;
+
     /// <inheritdoc/>
     public void Add(string name, FileBasicInfo info)
     {

@@ -153,4 +153,37 @@ public sealed class HcsWindowsTests : IDisposable
             _store.DeactivateLayer(scratch);
         }
     }
+
+    [WindowsFact(needsBaseLayer: true)]
+    public void NewLayerWriter_imports_a_layer_over_the_base_and_reads_it_back()
+    {
+        string layer = Directory.CreateDirectory(Path.Combine(_root, "written")).FullName;
+        var directory = new WcLayer.Win32.FileBasicInfo(132000000000000000, 132000000000000000, 132000000000000000, 132000000000000000, FileAttributes.Directory);
+        using (ILayerWriter writer = _store.NewLayerWriter(layer, [BaseLayer]))
+        {
+            writer.Add("Files", directory);
+            writer.Add(@"Files\wclayer-written.txt", directory with { FileAttributes = FileAttributes.Archive });
+            using var bytes = new MemoryStream();
+            using (var streams = new WcLayer.Win32.BackupStreamWriter(bytes, leaveOpen: true))
+            {
+                streams.WriteStream(WcLayer.Win32.BackupStreamId.Data, "written"u8);
+            }
+
+            writer.Write(bytes.ToArray());
+            writer.AddLink(@"Files\wclayer-link.txt", @"Files\wclayer-written.txt");
+            writer.Commit();
+        }
+
+        Assert.Equal("written", File.ReadAllText(Path.Combine(layer, "Files", "wclayer-written.txt")));
+        Assert.Equal("written", File.ReadAllText(Path.Combine(layer, "Files", "wclayer-link.txt")));
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "hcs*"), d => File.Exists(Path.Combine(d, "Files", "wclayer-written.txt")));
+        using ILayerReader reader = _store.NewLayerReader(layer, [BaseLayer]);
+        var names = new List<string>();
+        while (reader.Next() is { } entry)
+        {
+            names.Add(entry.Name);
+        }
+
+        Assert.Contains(@"Files\wclayer-written.txt", names);
+    }
 }

@@ -1,0 +1,13 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+internal static partial class Interop
+{
+    internal static partial class Kernel32
+    {
+        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
+        [LibraryImport(WindowsLibraries.Kernel32, SetLastError = true)]
+        [return: MarshalAs(UnmanagedType.Bool)]
+        internal static unsafe partial bool GetFileInformationByHandleEx(SafeFileHandle file, int fileInformationClass, void* fileInformation, uint bufferSize);
+    }
+}
