@@ -67,9 +67,7 @@ internal sealed class BaseLayerWriter : ILayerWriter
         }
 
         _root.SetBasicInfo(_handle, info, path);
-        _current = _root is WindowsLayerRoot
-            ? new BackupWriteStream(_handle, processSecurity: true, path)
-            : _root.CreatePlainBackupWriter(_file, _handle, path);
+        _current = _root.CreatePlainBackupWriter(_file, _handle, processSecurity: true, path);
     });
 
     /// <inheritdoc/>

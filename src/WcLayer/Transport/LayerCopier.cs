@@ -68,6 +68,13 @@ internal static class LayerCopier
             }
 
             LayerFileStatus status = source.Stat(name) ?? throw new LayerPathException("stat", source.Describe(name), Win32Error.FileNotFound);
+            if (status.Kind == LayerFileKind.SymbolicLink && source.ReparsePointsAreEntries)
+            {
+                // Windows: a reparse point (file or directory) is copied with its reparse data, never linked.
+                CopyFile(source, name, destination, name);
+                continue;
+            }
+
             if (status.Kind != LayerFileKind.File)
             {
                 throw new LayerPathException("open", source.Describe(name), Win32Error.ReparsePointEncountered);

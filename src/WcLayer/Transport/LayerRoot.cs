@@ -79,7 +79,14 @@ internal abstract class LayerRoot : IDisposable
     public abstract long GetPlainSize(FileStream content, SafeFileHandle handle, string pathForMessages);
 
     /// <summary>Restores a Win32 backup stream into a file or directory kept plain, what <c>BackupWrite</c> does.</summary>
-    public abstract PlainBackupWriter CreatePlainBackupWriter(FileStream? file, SafeFileHandle handle, string pathForMessages);
+    /// <param name="file">The file, or <see langword="null"/> for a directory.</param>
+    /// <param name="handle">The handle of the file or directory.</param>
+    /// <param name="processSecurity">Restore the security descriptor (hcsshim does for <c>UtilityVM</c>, not for <c>Hives</c>).</param>
+    /// <param name="pathForMessages">The path, for messages.</param>
+    public abstract PlainBackupWriter CreatePlainBackupWriter(FileStream? file, SafeFileHandle handle, bool processSecurity, string pathForMessages);
+
+    /// <summary>Whether a reparse point in this root is an entry of its own (Windows) rather than a link nothing may follow (Unix, where the store never makes one).</summary>
+    public virtual bool ReparsePointsAreEntries => false;
 
     /// <summary>Sets only the times the file system itself keeps (for plain views such as a scratch mount).</summary>
     public abstract void SetFileTimes(SafeFileHandle handle, FileBasicInfo info);

@@ -131,7 +131,8 @@ public sealed class TransportLayerWriter : ILayerWriter
             _root.SetBasicInfo(file.SafeFileHandle, info, _root.Describe(fileName));
             if (!isDirectory && TransportPath.HasPrefix(name, TransportPath.Hives))
             {
-                SetCurrent(name, _root, file, _root.CreatePlainBackupWriter(file, file.SafeFileHandle, _root.Describe(fileName)));
+                // hcsshim restores hives without their security descriptors (BackupWrite with processSecurity = false).
+                SetCurrent(name, _root, file, _root.CreatePlainBackupWriter(file, file.SafeFileHandle, processSecurity: false, _root.Describe(fileName)));
             }
             else
             {
@@ -373,7 +374,7 @@ public sealed class TransportLayerWriter : ILayerWriter
             }
 
             root.SetBasicInfo(handle, info, root.Describe(name));
-            PlainBackupWriter plain = root.CreatePlainBackupWriter(file, handle, root.Describe(name));
+            PlainBackupWriter plain = root.CreatePlainBackupWriter(file, handle, processSecurity: true, root.Describe(name));
             SetCurrent(name, root, file, plain);
             _currentHandle = handle;
         }
@@ -515,9 +516,10 @@ public sealed class TransportLayerWriter : ILayerWriter
         for (int i = _changedDirectories.Count - 1; i >= 0; i--)
         {
             (string name, FileBasicInfo info) = _changedDirectories[i];
-            if (_destinationRoot.Stat(name) is { IsDirectory: true })
+            if (_destinationRoot.Stat(name) is { } status && (status.IsDirectory || (status.Kind == LayerFileKind.SymbolicLink && _destinationRoot.ReparsePointsAreEntries)))
             {
-                using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: true);
+                // A directory that became a reparse point (Windows) is opened as itself.
+                using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: status.IsDirectory);
                 _destinationRoot.SetBasicInfo(handle, info, _destinationRoot.Describe(name));
             }
             else if (!_options.ImportFolderIsLayer)

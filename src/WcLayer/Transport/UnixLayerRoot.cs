@@ -371,7 +371,8 @@ internal sealed class UnixLayerRoot : LayerRoot
         GetStreams(handle, pathForMessages) is { } streams ? PlainFileBackupReader.LogicalSize(streams, pathForMessages) : content.Length;
 
     /// <inheritdoc/>
-    public override PlainBackupWriter CreatePlainBackupWriter(FileStream? file, SafeFileHandle handle, string pathForMessages) =>
+    /// <remarks>The security descriptor is kept whatever <paramref name="processSecurity"/> says: the portable store is lossless.</remarks>
+    public override PlainBackupWriter CreatePlainBackupWriter(FileStream? file, SafeFileHandle handle, bool processSecurity, string pathForMessages) =>
         new PlainFileBackupWriter(file, handle, pathForMessages);
 
     /// <inheritdoc/>

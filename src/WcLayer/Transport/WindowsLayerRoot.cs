@@ -392,16 +392,11 @@ internal sealed unsafe class WindowsLayerRoot : LayerRoot
     }
 
     /// <inheritdoc/>
-    /// <remarks>
-    /// Security is restored (spec 8.3: UtilityVM entries) except under <c>Hives\</c>, whose files hcsshim restores
-    /// with processSecurity = false. The seam gives no flag for it, so the path the transport writer passes for
-    /// messages (<see cref="LayerRoot.Describe"/> of the entry) decides.
-    /// </remarks>
-    public override PlainBackupWriter CreatePlainBackupWriter(FileStream? file, SafeFileHandle handle, string pathForMessages) =>
-        new BackupWriteStream(handle, processSecurity: !IsUnder(pathForMessages, Describe(TransportPath.Hives)), pathForMessages);
+    public override PlainBackupWriter CreatePlainBackupWriter(FileStream? file, SafeFileHandle handle, bool processSecurity, string pathForMessages) =>
+        new BackupWriteStream(handle, processSecurity, pathForMessages);
 
-    private static bool IsUnder(string path, string directory) =>
-        path.Length > directory.Length && path.StartsWith(directory, StringComparison.OrdinalIgnoreCase) && path[directory.Length] is '\\' or '/';
+    /// <inheritdoc/>
+    public override bool ReparsePointsAreEntries => true;
 
     /// <inheritdoc/>
     /// <remarks>

@@ -233,7 +233,7 @@ public sealed class WindowsLayerRootScenarioTests : IDisposable
         var info = new FileBasicInfo(130000000000000000, 130000000000000001, 130000000000000002, 130000000000000003, FileAttributes.ReadOnly | FileAttributes.Archive);
         using (FileStream file = root.CreateFile("f"))
         {
-            using PlainBackupWriter writer = root.CreatePlainBackupWriter(file, file.SafeFileHandle, root.Describe("f"));
+            using PlainBackupWriter writer = root.CreatePlainBackupWriter(file, file.SafeFileHandle, processSecurity: true, root.Describe("f"));
             using var bytes = new MemoryStream();
             using (var streams = new BackupStreamWriter(bytes, leaveOpen: true))
             {
