@@ -126,4 +126,59 @@ public sealed class LayerRootTests : IDisposable
         root.RemoveAll(component);
         Assert.Empty(root.List(""));
     }
+
+    [Fact]
+    public async Task DirectorySwappedForALinkMidOperationNeverLeadsOut()
+    {
+        // One thread keeps replacing "d" by a symbolic link to the outside and back; another keeps creating files
+        // through "d". Every create either lands inside the root or fails; none reaches the outside.
+        using LayerRoot root = LayerRoot.Open(_rootPath);
+        string d = Path.Combine(_rootPath, "d");
+        string real = Path.Combine(_rootPath, "d-real");
+        Directory.CreateDirectory(real);
+        using var stop = new CancellationTokenSource();
+        using var started = new ManualResetEventSlim();
+        var swapper = Task.Run(() =>
+        {
+            started.Set();
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    Directory.Move(real, d);
+                    Thread.SpinWait(20_000);
+                    Directory.Move(d, real);
+                    Directory.CreateSymbolicLink(d, _badRoot);
+                    Thread.SpinWait(20_000);
+                    File.Delete(d);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        });
+
+        int created = 0;
+        int refused = 0;
+        started.Wait();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; clock.Elapsed < TimeSpan.FromSeconds(1.5); i++)
+        {
+            try
+            {
+                root.CreateFile("d/f" + i).Dispose();
+                created++;
+            }
+            catch (LayerPathException)
+            {
+                refused++;
+            }
+        }
+
+        stop.Cancel();
+        await swapper;
+        Assert.Empty(Directory.GetFileSystemEntries(_badRoot));
+        Assert.Equal(created, Directory.GetFiles(real).Length + (Directory.Exists(d) ? Directory.GetFiles(d).Length : 0));
+        Console.WriteLine($"race: {created} created inside, {refused} refused");
+    }
 }
