@@ -35,9 +35,11 @@ internal sealed class ChangedFileStream : ReadOnlyStream
             {
                 try
                 {
+                    // The reader skips what is left of a stream when asked for the next header, so a stream starts
+                    // where the previous one's data ends, not at the reader's position before the call.
+                    long headerStart = start;
                     while (true)
                     {
-                        long headerStart = start + reader.Position;
                         if (reader.ReadNextHeader() is not { } stream)
                         {
                             break;
@@ -52,6 +54,8 @@ internal sealed class ChangedFileStream : ReadOnlyStream
                         {
                             (seenData ? after : before).Add((parent, headerStart, end - headerStart));
                         }
+
+                        headerStart = end;
                     }
                 }
                 catch (InvalidDataException e)

@@ -143,3 +143,38 @@ public sealed class ScratchDiffTests : IDisposable
         Assert.Equal("Files/a", entries[2].LinkTarget);
     }
 }
+
+public sealed class ScratchDiffStreamsTests : IDisposable
+{
+    private readonly StoreFixture _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public void ChangedFileKeepsTheParentsAlternateDataStreams()
+    {
+        string path = _store.PathOf("base");
+        using (ILayerWriter writer = _store.Store.NewLayerWriter(path, []))
+        {
+            writer.Add("Files", StoreFixture.DirInfo);
+            writer.Add(@"Files\win.ini", StoreFixture.FileInfo);
+            writer.Write(StoreFixture.FileStream("old content"u8.ToArray(), ("Zone.Identifier", "[ZoneTransfer]\r\nZoneId=3\r\n"u8.ToArray())));
+            writer.Commit();
+        }
+
+        string mount = _store.Mount("s", "base");
+        File.WriteAllText(Path.Combine(mount, "win.ini"), "[changed]\n");
+        using ILayerReader reader = _store.Store.NewLayerReader(_store.PathOf("s"), [path]);
+        Assert.Equal("Files", reader.Next()!.Name);
+        Assert.Equal(@"Files\win.ini", reader.Next()!.Name);
+        var content = new MemoryStream();
+        var buffer = new byte[3];
+        int n;
+        while ((n = reader.Read(buffer)) > 0)
+        {
+            content.Write(buffer, 0, n);
+        }
+
+        Assert.Equal(StoreFixture.FileStream("[changed]\n"u8.ToArray(), ("Zone.Identifier", "[ZoneTransfer]\r\nZoneId=3\r\n"u8.ToArray())), content.ToArray());
+    }
+}
