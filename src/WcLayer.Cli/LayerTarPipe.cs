@@ -15,6 +15,7 @@ internal sealed class LayerTarPipe : Stream
     private readonly Stream _tar;
     private readonly Task _producer;
     private readonly CancellationTokenSource _stop;
+    private bool _disposed;
 
     private LayerTarPipe(Stream tar, Task producer, CancellationTokenSource stop)
     {
@@ -81,6 +82,14 @@ internal sealed class LayerTarPipe : Stream
 
     public override async ValueTask DisposeAsync()
     {
+        // The tar reader disposes its stream too; the second call must find nothing to do.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+
         // A reader that stops early must not leave the producer (and the layer it holds open) running.
         await _stop.CancelAsync();
         await _tar.DisposeAsync();
