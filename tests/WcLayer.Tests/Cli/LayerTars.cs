@@ -50,10 +50,15 @@ public static class LayerTars
     /// <summary>Whether <paramref name="name"/> is one of the store's own files, which no layer tar should carry.</summary>
     public static bool IsStoreFile(string name) => StoreFiles.Contains(name);
 
-    /// <summary>Describes every entry of a tar on one line (all metadata and a hash of the data), sorted by name, without the store's own files.</summary>
+    /// <summary>
+    /// Describes every entry of a tar on one line (all metadata and a hash of the data), sorted by name, without the
+    /// store's own files. The names of a file with several links all show the file, marked <c>linked</c>: which name
+    /// a tar carries the data under depends only on the order the exporter walked them.
+    /// </summary>
     public static async Task<string[]> DescribeAsync(byte[] tar)
     {
-        var lines = new List<string>();
+        var descriptions = new Dictionary<string, string>(StringComparer.Ordinal);
+        var links = new List<(string Name, string Target)>();
         await using var reader = new LayerTarReader(new MemoryStream(tar));
         while (await reader.GetNextEntryAsync() is { } e)
         {
@@ -62,12 +67,24 @@ public static class LayerTars
                 continue;
             }
 
+            if (e.EntryType == LayerTarEntryType.HardLink)
+            {
+                links.Add((e.Name, e.LinkTarget!));
+                continue;
+            }
+
             string data = e.DataStream is { } s ? Convert.ToHexString(await SHA256.HashDataAsync(s))[..16] : "-";
             string sd = e.SecurityDescriptor is { } b ? Convert.ToBase64String(b) : "-";
             string eas = string.Join(",", e.ExtendedAttributes.Select(a => a.Name + "=" + Convert.ToBase64String(a.Value.Span)));
-            lines.Add($"{e.Name} {e.EntryType} {e.FileInfo} size={e.Size} link={e.LinkTarget} sd={sd} ea={eas} data={data}");
+            descriptions[e.Name] = $"{e.EntryType} {e.FileInfo} size={e.Size} link={e.LinkTarget} sd={sd} ea={eas} data={data}";
         }
 
-        return [.. lines.Order(StringComparer.Ordinal)];
+        foreach ((string name, string target) in links)
+        {
+            descriptions[target] = descriptions[target].EndsWith(" linked", StringComparison.Ordinal) ? descriptions[target] : descriptions[target] + " linked";
+            descriptions[name] = descriptions[target];
+        }
+
+        return [.. descriptions.Select(d => $"{d.Key} {d.Value}").Order(StringComparer.Ordinal)];
     }
 }
