@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
 using WcLayer.Oci;
 
 namespace WcLayer.Cli;
@@ -13,11 +14,11 @@ internal sealed class LayerTarPipe : Stream
     private const long PauseWriterThreshold = 4 << 20;
 
     private readonly Stream _tar;
-    private readonly Task _producer;
+    private readonly Task<Exception?> _producer;
     private readonly CancellationTokenSource _stop;
     private bool _disposed;
 
-    private LayerTarPipe(Stream tar, Task producer, CancellationTokenSource stop)
+    private LayerTarPipe(Stream tar, Task<Exception?> producer, CancellationTokenSource stop)
     {
         _tar = tar;
         _producer = producer;
@@ -38,7 +39,7 @@ internal sealed class LayerTarPipe : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>Starts writing <paramref name="layer"/> as a tar; a failure surfaces to the reader of the returned stream.</summary>
+    /// <summary>Starts writing <paramref name="layer"/> as a tar; a failure is thrown to the reader of the returned stream where the written part ends.</summary>
     /// <param name="layer">The layer; the pipe owns and disposes it.</param>
     /// <param name="cancellationToken">Stops the producer.</param>
     /// <returns>The tar bytes.</returns>
@@ -46,19 +47,36 @@ internal sealed class LayerTarPipe : Stream
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PauseWriterThreshold, resumeWriterThreshold: PauseWriterThreshold / 2, useSynchronizationContext: false));
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task producer = Task.Run(() => ProduceAsync(layer, pipe.Writer, stop.Token), CancellationToken.None);
+        Task<Exception?> producer = Task.Run(() => ProduceAsync(layer, pipe.Writer, stop.Token), CancellationToken.None);
         return new LayerTarPipe(pipe.Reader.AsStream(), producer, stop);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => _tar.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer) => _tar.Read(buffer);
+    public override int Read(Span<byte> buffer)
+    {
+        int read = _tar.Read(buffer);
+        if (read == 0 && !buffer.IsEmpty)
+        {
+            ThrowIfFailed(_producer.GetAwaiter().GetResult());
+        }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _tar.ReadAsync(buffer, cancellationToken);
+        return read;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int read = await _tar.ReadAsync(buffer, cancellationToken);
+        if (read == 0 && !buffer.IsEmpty)
+        {
+            ThrowIfFailed(await _producer);
+        }
+
+        return read;
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _tar.ReadAsync(buffer, offset, count, cancellationToken);
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Flush()
     {
@@ -98,7 +116,16 @@ internal sealed class LayerTarPipe : Stream
         GC.SuppressFinalize(this);
     }
 
-    private static async Task ProduceAsync(ILayerReader layer, PipeWriter writer, CancellationToken cancellationToken)
+    // The failure surfaces where the tar ends, not at once: the reader first gets every entry written before it.
+    private static void ThrowIfFailed(Exception? failure)
+    {
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    private static async Task<Exception?> ProduceAsync(ILayerReader layer, PipeWriter writer, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
@@ -112,10 +139,11 @@ internal sealed class LayerTarPipe : Stream
         }
         catch (Exception e)
         {
-            // Handed to the reader: its next read throws it, so the listing reports the layer's error.
+            // Handed to the reader at the end of what was written, so the listing reports the layer's error.
             failure = e;
         }
 
-        await writer.CompleteAsync(failure);
+        await writer.CompleteAsync();
+        return failure;
     }
 }
