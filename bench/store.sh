@@ -3,7 +3,9 @@
 #   import  (wclayer import of the 1 GiB `many` tar)            vs  tar -xf of the same tar into a directory
 #   export  (wclayer export of that layer)                      vs  tar -cf - -C dir . | cat > out.tar
 #   mount   (wclayer create + wclayer mount on top of it)       vs  cp -a of the extracted directory
-# Median wall time and peak RSS (GNU time '%e %M') of N runs each, alternating the tools.
+# Median wall time, median CPU time (user + system) and peak RSS (GNU time '%e %M %U %S') of N runs each,
+# alternating the tools. On a shared virtual disk the wall time of a 1 GiB write swings with the writeback of the
+# previous step; the CPU time does not, so both are reported.
 # Usage: bench/store.sh   (env: BENCH_DIR=scratch dir on the disk to measure, N=runs, PRESET=many, KEEP=1 keeps data)
 set -euo pipefail
 
@@ -42,13 +44,13 @@ trap cleanup EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 maximum() { sort -g | tail -1; }
-# measure NAME COMMAND...: runs the command under GNU time, appends "seconds KiB" to $B/NAME.runs
+# measure NAME COMMAND...: runs the command under GNU time, appends "seconds KiB cpu-seconds" to $B/NAME.runs
 measure() {
     local name=$1; shift
     sync
-    /usr/bin/time -f '%e %M' -o "$B/time" "$@" > "$B/log" 2>&1 || { echo "failed: $*" >&2; cat "$B/log" >&2; exit 1; }
-    cat "$B/time" >> "$B/$name.runs"
-    echo "   $name: $(cat "$B/time")"
+    /usr/bin/time -f '%e %M %U %S' -o "$B/time" "$@" > "$B/log" 2>&1 || { echo "failed: $*" >&2; cat "$B/log" >&2; exit 1; }
+    awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$B/time" >> "$B/$name.runs"
+    echo "   $name: $(tail -1 "$B/$name.runs") (s, KiB, CPU s)"
 }
 rm -f "$B"/*.runs
 
@@ -81,16 +83,17 @@ mounted=$(wclayer mount -l "$B/layer" -l "$B/empty" "$B/scratch")
 echo "== sizes: tar $(stat -c %s "$B/layer.tar"), export $(stat -c %s "$B/out.tar") bytes; layer $(du -sb "$B/layer" | cut -f1) B in $(find "$B/layer" | wc -l) paths; extracted $(du -sb "$B/dir" | cut -f1) B; mount $(du -sb "$mounted" | cut -f1) B in $(find "$mounted" | wc -l) paths"
 
 row() { # label runs-file
-    local label=$1 runs=$B/$2.runs s m all
+    local label=$1 runs=$B/$2.runs s m c all
     s=$(cut -d' ' -f1 "$runs" | median)
     m=$(cut -d' ' -f2 "$runs" | maximum)
+    c=$(cut -d' ' -f3 "$runs" | median)
     all=$(cut -d' ' -f1 "$runs" | paste -sd' ')
-    awk -v l="$label" -v s="$s" -v m="$m" -v all="$all" 'BEGIN { printf "| %-62s | %6.2f (%-16s) | %7.1f |\n", l, s, all, m / 1024 }'
+    awk -v l="$label" -v s="$s" -v m="$m" -v c="$c" -v all="$all" 'BEGIN { printf "| %-56s | %6.2f (%-18s) | %6.2f | %7.1f |\n", l, s, all, c, m / 1024 }'
 }
 echo
-echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, N=$N runs, wall time incl. process start"
-echo "| operation                                                      | median s (runs)           | peak RSS MiB |"
-echo "| -------------------------------------------------------------- | ------------------------- | ------------ |"
+echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), N=$N runs, wall time incl. process start"
+echo "| operation                                                | wall s, median (runs)       | CPU s  | peak RSS MiB |"
+echo "| -------------------------------------------------------- | --------------------------- | ------ | ------------ |"
 row "wclayer import -l empty -i many.tar layer" import
 row "tar -xf many.tar -C dir" tar-x
 row "wclayer export -o out.tar layer" export
