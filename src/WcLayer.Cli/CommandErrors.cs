@@ -17,6 +17,9 @@ internal static class CommandErrors
             InvalidDataException when exception.Source == TarAssembly => $"Not a valid tar archive: {exception.Message}",
             InvalidDataException or IOException or FormatException => exception.Message,
 
+            // The store says why the operation cannot exist on this platform (NameToGuid, GrantVmAccess, ...).
+            PlatformNotSupportedException => exception.Message,
+
             // Not a problem with the input: name the type so a bug report says what failed.
             _ => $"{exception.GetType().Name}: {exception.Message} (run with --verbose for details)",
         };

@@ -3,7 +3,7 @@ using WcLayer.Oci;
 
 namespace WcLayer.Cli;
 
-/// <summary><c>wclayer ls &lt;layer.tar&gt;</c>: lists the entries of a layer tar with their Windows metadata.</summary>
+/// <summary><c>wclayer ls [-l parent]... &lt;layer.tar|layer&gt;</c>: lists the entries of a layer tar, or of a layer folder as it would be exported, with their Windows metadata.</summary>
 internal static class LsCommand
 {
     private const string Name = "ls";
@@ -12,72 +12,53 @@ internal static class LsCommand
     {
         var layer = new Argument<string>("layer.tar")
         {
-            Description = "The layer tar, plain or gzip-compressed; '-' reads standard input.",
+            Description = "The layer tar, plain or gzip-compressed; '-' reads standard input. Or a layer folder: its " +
+                "entries as 'wclayer export' would write them (for a scratch layer: its changes, as 'wclayer diff').",
         };
-        var json = new Option<bool>("--json")
-        {
-            Description = "Print JSON Lines, one object per entry, with every Windows field (times to 100 ns, " +
-                "security descriptor, extended attributes, streams). A failed listing ends with {\"error\": \"...\"}.",
-        };
-        var command = new Command(Name, Description) { layer, json };
+        Option<string[]> parents = LayerOptions.Parents("For a layer folder: a read-only parent layer; repeat it, immediate parent first, base layer last. Default: the layer's recorded chain.");
+        Option<bool> json = JsonOption();
+        var command = new Command(Name, Description) { parents, layer, json };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             console,
             parseResult.GetValue(layer)!,
+            parseResult.GetValue(parents),
             parseResult.GetValue(json),
             parseResult.GetValue(verbose),
             cancellationToken));
         return command;
     }
 
+    /// <summary>The <c>--json</c> option, shared with <c>diff</c>.</summary>
+    /// <returns>A new option.</returns>
+    public static Option<bool> JsonOption() => new("--json")
+    {
+        Description = "Print JSON Lines, one object per entry, with every Windows field (times to 100 ns, " +
+            "security descriptor, extended attributes, streams). A failed listing ends with {\"error\": \"...\"}.",
+    };
+
     private static string Description =>
-        "List the entries of a Windows layer tar, one line per entry. Alternate data streams are shown with the " +
+        "List the entries of a Windows layer tar (or of a layer folder), one line per entry. Alternate data streams are shown with the " +
         "entry they belong to." + Environment.NewLine + Environment.NewLine +
         "Columns: type, attributes, size (bytes of the main data stream), last write time (UTC), name, " +
         "'-> target' for links, [:stream size, ...] for alternate data streams." + Environment.NewLine +
         "Types: " + TextEntryWriter.TypeLegend + "." + Environment.NewLine +
         "Attributes: " + AttributeLetters.Legend + ".";
 
-    private static async Task<int> RunAsync(CliConsole console, string path, bool json, bool verbose, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(CliConsole console, string path, string[]? parents, bool json, bool verbose, CancellationToken cancellationToken)
     {
-        using JsonEntryWriter? jsonWriter = json ? new JsonEntryWriter(console.Output) : null;
-        IEntryWriter writer = jsonWriter ?? (IEntryWriter)new TextEntryWriter(console.Output);
-        var grouper = new StreamGrouper();
-        try
+        if (path != TarInput.StandardInputPath && Directory.Exists(path))
         {
-            await using Stream input = TarInput.Open(path, console.OpenStandardInput);
-            await using var reader = new LayerTarReader(input);
-            while (await reader.GetNextEntryAsync(cancellationToken) is { } entry)
-            {
-                if (grouper.Add(entry) is { } completed)
-                {
-                    writer.Write(completed);
-                }
-            }
-
-            if (grouper.Flush() is { } last)
-            {
-                writer.Write(last);
-            }
-
-            return 0;
+            string layer = Path.GetFullPath(path);
+            return EntryListing.RunAsync(
+                console,
+                Name,
+                layer,
+                () => EntryListing.OpenLayer(layer, LayerOptions.Normalize(parents, Name, needOne: false), cancellationToken),
+                json,
+                verbose,
+                cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // What was read before the failure is still worth seeing (it tells where the tar went wrong).
-            if (grouper.Flush() is { } last)
-            {
-                writer.Write(last);
-            }
 
-            string message = $"{TarInput.Describe(path)}: {CommandErrors.Describe(e)}";
-            writer.WriteError(message);
-            await console.Error.WriteLineAsync($"wclayer {Name}: {message}");
-            if (verbose)
-            {
-                await console.Error.WriteLineAsync(e.ToString());
-            }
-
-            return 1;
-        }
+        return EntryListing.RunAsync(console, Name, TarInput.Describe(path), () => TarInput.Open(path, console.OpenStandardInput), json, verbose, cancellationToken);
     }
 }

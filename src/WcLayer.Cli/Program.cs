@@ -17,7 +17,7 @@ public static class Program
     {
         // Console.Out flushes on every write; a listing of a big layer would spend its time in write syscalls.
         await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
-        var console = new CliConsole(Console.OpenStandardInput, output, Console.Error);
+        var console = new CliConsole(Console.OpenStandardInput, output, Console.Error, !Console.IsErrorRedirected, Console.OpenStandardOutput);
         int exitCode = await RunAsync(args, console);
         await output.FlushAsync();
         return exitCode;
@@ -48,12 +48,22 @@ public static class Program
             Recursive = true,
         };
         // Not RootCommand: that one is named after the executable, which is "WcLayer.Cli" unless installed as a tool.
-        var root = new Command(ToolName, "Inspect and convert Windows container image layers (a port of hcsshim's wclayer).")
+        var root = new Command(ToolName, "Windows container layer utility (a port of hcsshim's wclayer): import and export layers from and to OCI layer tars, create writable layers, mount and unmount them, and inspect layers and their changes.")
         {
             new HelpOption(),
             new VersionOption(),
             verbose,
+            // hcsshim's commands, then ours.
+            CreateCommand.Create(console, verbose),
+            ExportCommand.Create(console, verbose),
+            ImportCommand.Create(console, verbose),
+            MakeBaseLayerCommand.Create(console, verbose),
+            MountCommand.Create(console, verbose),
+            RemoveCommand.Create(console, verbose),
+            UnmountCommand.Create(console, verbose),
             LsCommand.Create(console, verbose),
+            DiffCommand.Create(console, verbose),
+            NameToGuidCommand.Create(console, verbose),
         };
         return root;
     }

@@ -1,0 +1,68 @@
+using WcLayer.Oci;
+
+namespace WcLayer.Cli;
+
+/// <summary>Prints the entries of a layer tar, text or JSON Lines: the listing shared by <c>ls</c> and <c>diff</c>.</summary>
+internal static class EntryListing
+{
+    /// <summary>Lists the tar <paramref name="openTar"/> returns.</summary>
+    /// <param name="console">The standard streams.</param>
+    /// <param name="commandName">The command, for error messages.</param>
+    /// <param name="source">What is listed, for error messages.</param>
+    /// <param name="openTar">Opens the uncompressed tar; called inside the error handling.</param>
+    /// <param name="json">Whether to print JSON Lines.</param>
+    /// <param name="verbose">Whether to print the full exception on failure.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(CliConsole console, string commandName, string source, Func<Stream> openTar, bool json, bool verbose, CancellationToken cancellationToken)
+    {
+        using JsonEntryWriter? jsonWriter = json ? new JsonEntryWriter(console.Output) : null;
+        IEntryWriter writer = jsonWriter ?? (IEntryWriter)new TextEntryWriter(console.Output);
+        var grouper = new StreamGrouper();
+        try
+        {
+            await using Stream input = openTar();
+            await using var reader = new LayerTarReader(input);
+            while (await reader.GetNextEntryAsync(cancellationToken) is { } entry)
+            {
+                if (grouper.Add(entry) is { } completed)
+                {
+                    writer.Write(completed);
+                }
+            }
+
+            if (grouper.Flush() is { } last)
+            {
+                writer.Write(last);
+            }
+
+            return 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // What was read before the failure is still worth seeing (it tells where the tar went wrong).
+            if (grouper.Flush() is { } last)
+            {
+                writer.Write(last);
+            }
+
+            string message = $"{source}: {CommandErrors.Describe(e)}";
+            writer.WriteError(message);
+            await console.Error.WriteLineAsync($"{Program.ToolName} {commandName}: {message}");
+            if (verbose)
+            {
+                await console.Error.WriteLineAsync(e.ToString());
+            }
+
+            return 1;
+        }
+    }
+
+    /// <summary>Opens a layer folder as the tar <c>wclayer export</c> would write (for a scratch layer: its changes).</summary>
+    /// <param name="path">The layer folder.</param>
+    /// <param name="parents">Its parents, immediate parent first; empty for the layer's recorded chain.</param>
+    /// <param name="cancellationToken">Stops the producer.</param>
+    /// <returns>The tar bytes.</returns>
+    public static Stream OpenLayer(string path, IReadOnlyList<string> parents, CancellationToken cancellationToken) =>
+        LayerTarPipe.Open(LayerStore.Default.NewLayerReader(path, parents), cancellationToken);
+}

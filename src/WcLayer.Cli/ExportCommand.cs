@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.IO.Compression;
+using WcLayer.Oci;
+
+namespace WcLayer.Cli;
+
+/// <summary><c>wclayer export [-l parent]... [-o out.tar] [-z] &lt;layer&gt;</c>: hcsshim's <c>export</c>, a layer (or a scratch layer's changes) to a tar.</summary>
+internal static class ExportCommand
+{
+    private const string Name = "export";
+
+    // Many small header writes: without a buffer each would be a write syscall on the pipe.
+    private const int BufferSize = 1 << 20;
+
+    public static Command Create(CliConsole console, Option<bool> verbose)
+    {
+        Option<string[]> parents = LayerOptions.Parents("A read-only parent layer (for a scratch layer: what its changes are computed against); repeat it, immediate parent first, base layer last. Default: the layer's recorded chain.");
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "The tar to write; standard output when omitted or '-'. A failed export deletes the partial file.",
+        };
+        var gzip = new Option<bool>("--gzip", "-z")
+        {
+            Description = "Compress the output with gzip (default level, as hcsshim's gzip.NewWriter).",
+        };
+        Argument<string> layer = LayerOptions.Layer("layer", "The layer folder: a read-only layer (its own entries) or a scratch layer (its difference against the parents).");
+        var command = new Command(Name, "Export a layer to a tar file, in the deterministic layout hcsshim writes.")
+        {
+            parents,
+            output,
+            gzip,
+            layer,
+        };
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(console, Name, parseResult.GetValue(verbose), () => RunAsync(
+            console,
+            Path.GetFullPath(parseResult.GetValue(layer)!),
+            LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: false),
+            parseResult.GetValue(output),
+            parseResult.GetValue(gzip),
+            cancellationToken)));
+        return command;
+    }
+
+    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? outputPath, bool gzip, CancellationToken cancellationToken)
+    {
+        bool toFile = outputPath is not null && outputPath != TarInput.StandardInputPath;
+        Stream destination = toFile
+            ? new FileStream(outputPath!, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0)
+            : StandardOutput(console);
+        try
+        {
+            await using (Stream buffered = new BufferedStream(destination, BufferSize))
+            await using (Stream tar = gzip ? new GZipStream(buffered, CompressionLevel.Optimal) : buffered)
+            {
+                using TerminalProgress? progress = TerminalProgress.For(console, "exporting");
+                await OciLayer.ExportLayerToTarAsync(tar, path, parents, LayerStore.Default, progress, cancellationToken);
+            }
+        }
+        catch when (toFile)
+        {
+            // A truncated tar looks like a valid, smaller layer to the next tool: do not leave one behind.
+            await destination.DisposeAsync();
+            File.Delete(outputPath!);
+            throw;
+        }
+    }
+
+    private static Stream StandardOutput(CliConsole console) =>
+        console.OpenStandardOutput?.Invoke() ?? throw new UsageException("standard output is not available; use -o <file>");
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+
+namespace WcLayer.Cli;
+
+/// <summary><c>wclayer mount [-l parent]... &lt;scratch&gt; [target]</c>: hcsshim's <c>mount</c>, activates and prepares a scratch layer.</summary>
+internal static class MountCommand
+{
+    private const string Name = "mount";
+
+    public static Command Create(CliConsole console, Option<bool> verbose)
+    {
+        Option<string[]> parents = LayerOptions.Parents("A read-only parent layer of the scratch layer (at least one); repeat it, immediate parent first, base layer last.");
+        Argument<string> scratch = LayerOptions.Layer("scratch", "The scratch layer folder (made by 'wclayer create').");
+        var target = new Argument<string?>("target")
+        {
+            Description = "Optional: a path that must not exist; a symbolic link to the mount directory is made there.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command(Name, Description)
+        {
+            parents,
+            scratch,
+            target,
+        };
+        command.SetAction((parseResult, _) => CommandRunner.RunAsync(console, Name, parseResult.GetValue(verbose), () => RunAsync(
+            console,
+            Path.GetFullPath(parseResult.GetValue(scratch)!),
+            LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: true),
+            parseResult.GetValue(target) is { } t ? Path.GetFullPath(t) : null)));
+        return command;
+    }
+
+    private static string Description =>
+        "Activate a scratch layer, optionally mounted at a target, and print the path where its files are." +
+        Environment.NewLine +
+        "On the portable store the mount is <scratch>/mount, a real directory holding the merged view of the parents " +
+        "(the content of their Files/ at its root, as the container's C:\\); change files there, then 'wclayer unmount' " +
+        "and 'wclayer export' (or 'wclayer diff'). A [target] cannot be a volume mount point as on Windows: it becomes " +
+        "a symbolic link to that directory, and 'wclayer unmount <scratch> <target>' removes it.";
+
+    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target)
+    {
+        ILayerStore store = LayerStore.Default;
+        if (target is not null && (File.Exists(target) || Directory.Exists(target) || IsLink(target)))
+        {
+            throw new UsageException($"the target {target} already exists; the portable store links a new path to the mount");
+        }
+
+        store.ActivateLayer(path);
+        try
+        {
+            store.PrepareLayer(path, parents);
+            try
+            {
+                string mountPath = store.GetLayerMountPath(path);
+                if (target is not null)
+                {
+                    File.CreateSymbolicLink(target, mountPath);
+                }
+
+                await console.Output.WriteLineAsync(target ?? mountPath);
+            }
+            catch
+            {
+                store.UnprepareLayer(path);
+                throw;
+            }
+        }
+        catch
+        {
+            store.DeactivateLayer(path);
+            throw;
+        }
+    }
+
+    internal static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace WcLayer.Cli;
+
+/// <summary>
+/// Draws a single, updating progress line on standard error (entries, MiB, MiB/s, the current name), at most ten
+/// times a second so a layer of small files does not spend its time repainting.
+/// </summary>
+internal sealed class TerminalProgress : IProgress<LayerProgress>, IDisposable
+{
+    private const double MiB = 1024 * 1024;
+    private static readonly long RedrawInterval = Stopwatch.Frequency / 10;
+
+    private readonly TextWriter _error;
+    private readonly string _verb;
+    private readonly int _width;
+    private readonly Stopwatch _elapsed = Stopwatch.StartNew();
+    private long _lastDraw = long.MinValue;
+    private LayerProgress _latest;
+    private bool _drawn;
+
+    private TerminalProgress(TextWriter error, string verb, int width)
+    {
+        _error = error;
+        _verb = verb;
+        _width = width;
+    }
+
+    /// <summary>Returns a progress line for <paramref name="verb"/>, or <see langword="null"/> when standard error is not a terminal (nothing must be drawn into a log or a pipe).</summary>
+    /// <param name="console">The standard streams.</param>
+    /// <param name="verb">What is being done ("importing").</param>
+    /// <returns>The progress sink, or <see langword="null"/>.</returns>
+    public static TerminalProgress? For(CliConsole console, string verb) =>
+        console.ErrorIsTerminal ? new TerminalProgress(console.Error, verb, TerminalWidth()) : null;
+
+    public void Report(LayerProgress value)
+    {
+        _latest = value;
+        long now = _elapsed.ElapsedTicks;
+        if (now - _lastDraw >= RedrawInterval)
+        {
+            _lastDraw = now;
+            Draw();
+        }
+    }
+
+    /// <summary>Draws the final numbers and ends the line, so the next output starts on a fresh line.</summary>
+    public void Dispose()
+    {
+        if (_drawn || _latest.Entries > 0)
+        {
+            Draw();
+            _error.WriteLine();
+            _error.Flush();
+        }
+    }
+
+    private void Draw()
+    {
+        double seconds = Math.Max(_elapsed.Elapsed.TotalSeconds, 1e-3);
+        double mebibytes = _latest.Bytes / MiB;
+        string numbers = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{_verb}: {_latest.Entries} entries, {mebibytes:F1} MiB, {mebibytes / seconds:F1} MiB/s ");
+        int room = Math.Max(0, _width - 1 - numbers.Length);
+        string line = numbers + Truncate(_latest.CurrentName ?? string.Empty, room);
+
+        // \r returns to the start of the line; the padding erases what a longer previous line left behind.
+        _error.Write("\r" + line.PadRight(_width - 1));
+        _error.Flush();
+        _drawn = true;
+    }
+
+    // Keep the end of the name: the file name tells more than the top folders.
+    private static string Truncate(string name, int room) =>
+        name.Length <= room ? name : room <= 1 ? string.Empty : "…" + name[^(room - 1)..];
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth is > 20 and var width ? width : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
+}
