@@ -43,16 +43,8 @@ public static class LayerTars
     /// <summary>A tar with no entries (two zero blocks, as GNU tar writes for an empty archive).</summary>
     public static byte[] Empty { get; } = new byte[1024];
 
-    // Library bug (reported): the portable store's reader of a read-only layer returns the store's own files as
-    // entries of the layer. Left out of comparisons so the CLI tests test the CLI; delete when the store is fixed.
-    private static readonly string[] StoreFiles = ["layerchain.json", "wclayer.json", "tombstones.txt"];
-
-    /// <summary>Whether <paramref name="name"/> is one of the store's own files, which no layer tar should carry.</summary>
-    public static bool IsStoreFile(string name) => StoreFiles.Contains(name);
-
     /// <summary>
-    /// Describes every entry of a tar on one line (all metadata and a hash of the data), sorted by name, without the
-    /// store's own files. The names of a file with several links all show the file, marked <c>linked</c>: which name
+    /// Describes every entry of a tar on one line (all metadata and a hash of the data), sorted by name. The names of a file with several links all show the file, marked <c>linked</c>: which name
     /// a tar carries the data under depends only on the order the exporter walked them.
     /// </summary>
     public static async Task<string[]> DescribeAsync(byte[] tar)
@@ -62,11 +54,6 @@ public static class LayerTars
         await using var reader = new LayerTarReader(new MemoryStream(tar));
         while (await reader.GetNextEntryAsync() is { } e)
         {
-            if (IsStoreFile(e.Name))
-            {
-                continue;
-            }
-
             if (e.EntryType == LayerTarEntryType.HardLink)
             {
                 links.Add((e.Name, e.LinkTarget!));
