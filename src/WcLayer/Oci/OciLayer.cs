@@ -59,17 +59,44 @@ public static class OciLayer
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(parentLayerPaths);
         store ??= LayerStore.Default;
+        bool created = !Directory.Exists(path);
         Directory.CreateDirectory(path);
-        using ILayerWriter writer = store.NewLayerWriter(path, parentLayerPaths);
-        var options = new TarImportOptions
+        try
         {
-            OpenMutatedFileBackup = writer is IMutatedFileBackupSink sink
-                ? sink.OpenMutatedFileBackup
-                : name => new FileStream(Path.Combine(path, name), FileMode.Create, FileAccess.Write),
-        };
-        long total = await WriteLayerFromTarAsync(tar, writer, options, progress, cancellationToken).ConfigureAwait(false);
-        writer.Commit();
-        return total;
+            using ILayerWriter writer = store.NewLayerWriter(path, parentLayerPaths);
+            var options = new TarImportOptions
+            {
+                OpenMutatedFileBackup = writer is IMutatedFileBackupSink sink
+                    ? sink.OpenMutatedFileBackup
+                    : name => new FileStream(Path.Combine(path, name), FileMode.Create, FileAccess.Write),
+            };
+            long total = await WriteLayerFromTarAsync(tar, writer, options, progress, cancellationToken).ConfigureAwait(false);
+            writer.Commit();
+            return total;
+        }
+        catch when (created)
+        {
+            // Leave nothing behind: the folder made here for the layer goes too, if the failed writer left it empty.
+            TryRemoveEmptyDirectory(path);
+            throw;
+        }
+    }
+
+    private static void TryRemoveEmptyDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any())
+            {
+                Directory.Delete(path);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>

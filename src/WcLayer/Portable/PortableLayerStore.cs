@@ -88,8 +88,6 @@ public sealed class PortableLayerStore : ILayerStore
                 RemoveLeftovers(path);
                 RemoveTree(path);
             }
-
-            File.Delete(LayerLock.PathFor(path));
         });
     }
 
