@@ -27,33 +27,11 @@ internal static class ImportCommand
             string path = Path.GetFullPath(parseResult.GetValue(layer)!);
             IReadOnlyList<string> parentPaths = LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: false);
             string source = parseResult.GetValue(input) ?? TarInput.StandardInputPath;
-            bool existed = Directory.Exists(path);
-            try
-            {
-                await using Stream tar = TarInput.Open(source, console.OpenStandardInput);
-                using TerminalProgress? progress = TerminalProgress.For(console, "importing");
-                await OciLayer.ImportLayerFromTarAsync(tar, path, parentPaths, LayerStore.Default, progress, cancellationToken);
-            }
-            catch when (!existed)
-            {
-                RemoveLeftover(path);
-                throw;
-            }
+            await using Stream tar = TarInput.Open(source, console.OpenStandardInput);
+            using TerminalProgress? progress = TerminalProgress.For(console, "importing");
+            // A failed import leaves nothing behind (OciLayer removes what it made), so the command can simply be rerun.
+            await OciLayer.ImportLayerFromTarAsync(tar, path, parentPaths, LayerStore.Default, progress, cancellationToken);
         }));
         return command;
-    }
-
-    // The import creates the layer folder before it writes, and the store keeps a lock file beside it: a failed
-    // import must leave the directory as it found it, so the same command can simply be run again.
-    private static void RemoveLeftover(string path)
-    {
-        try
-        {
-            LayerStore.Default.DestroyLayer(path);
-        }
-        catch (IOException)
-        {
-            // The import's own error is the one to report.
-        }
     }
 }
