@@ -8,7 +8,7 @@ namespace WcLayer.Cli;
 /// A layer read as the tar <c>wclayer export</c> would write, produced in-process through a pipe: lets the tar
 /// listing show a layer folder without a second listing implementation and without a temporary file.
 /// </summary>
-internal sealed class LayerTarPipe : Stream
+internal sealed class LayerTarPipe : ReadOnlyStream
 {
     // Room for a few large entries, so the producer and the reader rarely wait for each other.
     private const long PauseWriterThreshold = 4 << 20;
@@ -25,20 +25,6 @@ internal sealed class LayerTarPipe : Stream
         _stop = stop;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>Starts writing <paramref name="layer"/> as a tar; a failure is thrown to the reader of the returned stream where the written part ends.</summary>
     /// <param name="layer">The layer; the pipe owns and disposes it.</param>
     /// <param name="cancellationToken">Stops the producer.</param>
@@ -50,8 +36,6 @@ internal sealed class LayerTarPipe : Stream
         Task<Exception?> producer = Task.Run(() => ProduceAsync(layer, pipe.Writer, stop.Token), CancellationToken.None);
         return new LayerTarPipe(pipe.Reader.AsStream(), producer, stop);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -77,16 +61,6 @@ internal sealed class LayerTarPipe : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -9,7 +9,7 @@ namespace WcLayer.Transport;
 /// Disposing aborts the backup context and disposes the owned content stream, if any, never the handle otherwise.
 /// </summary>
 [SupportedOSPlatform("windows")]
-internal sealed unsafe class BackupReadStream : Stream
+internal sealed unsafe class BackupReadStream : ReadOnlyStream
 {
     private readonly SafeFileHandle _handle;
     private readonly FileStream? _owned;
@@ -27,20 +27,6 @@ internal sealed unsafe class BackupReadStream : Stream
     }
 
     public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -62,16 +48,6 @@ internal sealed unsafe class BackupReadStream : Stream
 
         return (int)read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
