@@ -239,17 +239,27 @@ public sealed class VmComputeDoubleFixture
 /// <summary>Collects the activities of the WcLayer source while a test runs.</summary>
 public sealed class ActivityRecorder : IDisposable
 {
+    // Listeners are process-wide and tests of other classes run in parallel and emit the same span names: record only
+    // what this test's own flow stops.
+    private static readonly AsyncLocal<ActivityRecorder?> Current = new();
+
     private readonly ActivityListener _listener;
     private readonly List<Activity> _stopped = [];
 
     public ActivityRecorder()
     {
+        Current.Value = this;
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == "WcLayer",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
+                if (!ReferenceEquals(Current.Value, this))
+                {
+                    return;
+                }
+
                 lock (_stopped)
                 {
                     _stopped.Add(activity);
@@ -272,5 +282,9 @@ public sealed class ActivityRecorder : IDisposable
 
     public Activity Single(string name) => Assert.Single(Stopped, a => a.OperationName == name);
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose()
+    {
+        Current.Value = null;
+        _listener.Dispose();
+    }
 }
