@@ -19,6 +19,13 @@ internal static class MakeBaseLayerCommand
         {
             string path = Path.GetFullPath(parseResult.GetValue(layer)!);
             ILayerStore store = LayerStore.Default;
+            if (OperatingSystem.IsWindows() && store is Hcs.HcsLayerStore hcs)
+            {
+                // As hcsshim's wclayer makebaselayer: create the config folder and missing hives, check the UVM, process.
+                hcs.ConvertToBaseLayer(path);
+                return Task.CompletedTask;
+            }
+
             store.ProcessBaseLayer(path);
             string utilityVM = Path.Combine(path, UtilityVMFolder);
             if (Directory.Exists(Path.Combine(utilityVM, "Files")))
@@ -34,6 +41,9 @@ internal static class MakeBaseLayerCommand
     private static string Description =>
         "Make a layer a base layer (ConvertToBaseLayer): ProcessBaseLayer, then ProcessUtilityVMImage when " +
         "UtilityVM/Files exists." + Environment.NewLine +
+        "On the HCS store (Windows) it first creates Files/Windows/System32/config and any missing registry hive " +
+        "(DEFAULT, SAM, SECURITY, SOFTWARE, SYSTEM) as an empty hive, and requires UtilityVM/Files/EFI/Microsoft/Boot/BCD " +
+        "when UtilityVM/Files exists; existing hives are kept." + Environment.NewLine +
         "On the portable store the layer must already be a layer (imported, e.g. with 'wclayer import'), not a bare " +
         "folder with Files/; processing checks the base layer's shape (the registry hives in " +
         "Files/Windows/System32/config, the utility VM's EFI/Microsoft/Boot/BCD) and records it as a base layer. " +

@@ -313,6 +313,61 @@ public sealed unsafe class HcsLayerStore : ILayerStore
     /// <remarks>Errors have Go's <c>os.PathError</c> shape: <c>hcsshim::ProcessUtilityVMImage &lt;path&gt;: &lt;message&gt;</c>.</remarks>
     public void ProcessUtilityVMImage(string path) => ProcessImage("hcsshim::ProcessUtilityVMImage", "ProcessUtilityImage", path);
 
+    /// <summary>
+    /// Turns a folder holding <c>Files\…</c> (and optionally <c>UtilityVM\Files\…</c>) into a base layer, as hcsshim's
+    /// <c>ConvertToBaseLayer</c> and <c>wclayer makebaselayer</c> (spec 9.4): creates
+    /// <c>Files\Windows\System32\config</c>, creates any of the registry hives <c>DEFAULT</c>, <c>SAM</c>,
+    /// <c>SECURITY</c>, <c>SOFTWARE</c> and <c>SYSTEM</c> that is missing as an empty hive (offreg.dll
+    /// <c>ORCreateHive</c>, <c>ORSaveHive</c> in the format of the running OS version, <c>ORCloseHive</c>), checks the
+    /// utility VM (<c>UtilityVM\Files\EFI\Microsoft\Boot\BCD</c> must be a file), then runs
+    /// <see cref="ProcessBaseLayer"/> and, with a utility VM, <see cref="ProcessUtilityVMImage"/> on the long path of
+    /// the folder.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Unlike hcsshim, which always recreates the five hives (its bug B12), an existing hive that is a regular file is
+    /// kept as it is; an existing hive that is a directory or a link is an error (it is never handed to
+    /// <c>ORSaveHive</c>).
+    /// </para>
+    /// <para>
+    /// Errors have hcsshim's shape <c>hcsshim::ConvertToBaseLayer - failed failed in Win32: &lt;inner&gt; (0x&lt;code&gt;)</c>,
+    /// e.g. <c>… failed in Win32: saving hive: Access is denied. (0x5)</c>; the code is the inner error's Win32 code, or
+    /// 0x1f when it has none. A missing offreg.dll or vmcompute.dll is passed through unwrapped (its message keeps the
+    /// step, e.g. <c>creating hive: Failed to load offreg.dll: …</c>), as hcsshim passes DLL errors through.
+    /// </para>
+    /// </remarks>
+    /// <param name="path">The layer folder; it must exist.</param>
+    /// <exception cref="HcsException">A step failed.</exception>
+    public void ConvertToBaseLayer(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        const string Title = "hcsshim::ConvertToBaseLayer";
+        using Activity? activity = Start(Title);
+        activity?.SetTag("path", path);
+        Traced(activity, () =>
+        {
+            try
+            {
+                using Transport.LayerRoot root = Transport.LayerRoot.Open(path);
+                bool hasUtilityVM = BaseLayerConversion.Prepare(root);
+                ProcessBaseLayer(root.FullPath);
+                if (hasUtilityVM)
+                {
+                    if (root.Stat(Transport.TransportPath.UtilityVM) is not { IsDirectory: true })
+                    {
+                        throw new LayerPathException("open", root.Describe(Transport.TransportPath.UtilityVM), Win32Error.ReparsePointEncountered);
+                    }
+
+                    ProcessUtilityVMImage(root.FullPath + @"\" + Transport.TransportPath.UtilityVM);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw HcsErrors.Titled(Title + " - failed", e);
+            }
+        });
+    }
+
     /// <inheritdoc/>
     public void UnprepareLayer(string path)
     {

@@ -72,6 +72,35 @@ public sealed class HcsWindowsTests : IDisposable
         Assert.False(_store.LayerExists(Path.Combine(_root, "does-not-exist")));
     }
 
+    // The hives are written by the real offreg.dll; the BCD check fails before any HCS call, so no base image is needed.
+    [WindowsFact]
+    public void ConvertToBaseLayer_writes_real_hives_then_checks_the_utility_vm()
+    {
+        string layer = Directory.CreateDirectory(Path.Combine(_root, "convert")).FullName;
+        Directory.CreateDirectory(Path.Combine(layer, "Files"));
+        Directory.CreateDirectory(Path.Combine(layer, "UtilityVM", "Files"));
+        string config = Path.Combine(layer, "Files", "Windows", "System32", "config");
+
+        var e = Assert.Throws<HcsException>(() => _store.ConvertToBaseLayer(layer));
+        Assert.StartsWith(@"hcsshim::ConvertToBaseLayer - failed failed in Win32: UtilityVM must contain 'EFI\Microsoft\Boot\BCD': open \\?\", e.Message, StringComparison.Ordinal);
+        Assert.Equal(Win32Error.PathNotFound, e.ErrorCode);
+        var written = new Dictionary<string, DateTime>();
+        foreach (string hive in new[] { "DEFAULT", "SAM", "SECURITY", "SOFTWARE", "SYSTEM" })
+        {
+            string file = Path.Combine(config, hive);
+            byte[] header = File.ReadAllBytes(file)[..4];
+            Assert.Equal("regf"u8.ToArray(), header);
+            written[hive] = File.GetLastWriteTimeUtc(file);
+        }
+
+        // Existing hives are kept (B12 fixed): a second run does not rewrite them.
+        Assert.Throws<HcsException>(() => _store.ConvertToBaseLayer(layer));
+        foreach ((string hive, DateTime time) in written)
+        {
+            Assert.Equal(time, File.GetLastWriteTimeUtc(Path.Combine(config, hive)));
+        }
+    }
+
     [WindowsFact(needsBaseLayer: true)]
     public void Read_only_layer_mount_path_is_its_folder()
     {

@@ -22,14 +22,16 @@ public enum DoubleMode
 
 /// <summary>
 /// Builds native/vmcompute_double.c with gcc once per test run and routes the library's imports of vmcompute.dll,
-/// virtdisk.dll, kernel32.dll, advapi32.dll and ole32.dll to it (AssemblyLoadContext.ResolvingUnmanagedDll fires only
-/// after default probing fails, which it always does for these names off Windows). Exposes the double's control API.
+/// virtdisk.dll, kernel32.dll, advapi32.dll, ole32.dll, offreg.dll and ntdll.dll to it
+/// (AssemblyLoadContext.ResolvingUnmanagedDll fires only after default probing fails, which it always does for these
+/// names off Windows; ntdll.dll is otherwise only bound by the Windows file-system seam, which never runs off Windows). Exposes the double's control API.
 /// </summary>
 public sealed class VmComputeDouble
 {
-    private static readonly string[] DllNames = ["vmcompute.dll", "virtdisk.dll", "kernel32.dll", "advapi32.dll", "ole32.dll"];
+    private static readonly string[] DllNames = ["vmcompute.dll", "virtdisk.dll", "kernel32.dll", "advapi32.dll", "ole32.dll", "offreg.dll", "ntdll.dll"];
     private static readonly Lazy<VmComputeDouble> Shared = new(() => new VmComputeDouble());
     private static volatile DoubleMode s_mode;
+    private static volatile bool s_offregMissing;
 
     private readonly nint _full;
     private readonly nint _partial;
@@ -73,6 +75,11 @@ public sealed class VmComputeDouble
             if (assembly != library || !DllNames.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 return 0;
+            }
+
+            if (name.Equals("offreg.dll", StringComparison.OrdinalIgnoreCase))
+            {
+                return s_offregMissing ? 0 : _full;
             }
 
             if (!name.Equals("vmcompute.dll", StringComparison.OrdinalIgnoreCase))
@@ -126,6 +133,13 @@ public sealed class VmComputeDouble
         set => s_mode = value;
     }
 
+    /// <summary>Whether offreg.dll fails to load (reset by <see cref="Reset"/>).</summary>
+    public static bool OffregMissing
+    {
+        get => s_offregMissing;
+        set => s_offregMissing = value;
+    }
+
     /// <summary>Every call since the last <see cref="Reset"/>, one line each.</summary>
     public string Log => Marshal.PtrToStringUTF8(_getLog()) ?? string.Empty;
 
@@ -141,6 +155,7 @@ public sealed class VmComputeDouble
     public void Reset()
     {
         Mode = DoubleMode.Full;
+        OffregMissing = false;
         _reset();
     }
 

@@ -15,6 +15,8 @@ internal static partial class Interop
         internal const string VirtDisk = "virtdisk.dll";
         internal const string Kernel32 = "kernel32.dll";
         internal const string Advapi32 = "advapi32.dll";
+        internal const string Offreg = "offreg.dll";
+        internal const string NtDll = "ntdll.dll";
 
         // hcsshim binds api-ms-win-core-com-l1-1-0.dll; ole32 forwards to the same combase export and exists on every SKU.
         internal const string Ole32 = "ole32.dll";

@@ -415,6 +415,81 @@ EXPORT int32_t GrantVmAccess(const uint16_t *vmId, const uint16_t *filePath)
 }
 #endif
 
+/* ---- offreg.dll (returns Win32 codes) and ntdll.dll RtlGetVersion ------------------------------------------ */
+
+#define HIVE_HANDLE ((intptr_t)0x4004)
+
+typedef struct {
+    uint32_t dwOSVersionInfoSize, dwMajorVersion, dwMinorVersion, dwBuildNumber, dwPlatformId;
+    uint16_t szCSDVersion[128];
+    uint16_t wServicePackMajor, wServicePackMinor, wSuiteMask;
+    uint8_t wProductType, wReserved;
+} OSVERSIONINFOEXW;
+
+EXPORT uint32_t ORCreateHive(intptr_t *hive)
+{
+    begin("ORCreateHive");
+    end();
+    uint32_t r = (uint32_t)result("ORCreateHive", 0);
+    *hive = r == 0 ? HIVE_HANDLE : 0;
+    return r;
+}
+
+/* Records the path and version; on success creates an empty file at the path (UTF-16 converted to UTF-8), as a
+ * saved hive would be there afterwards. A path it cannot create gives ERROR_PATH_NOT_FOUND or ERROR_ACCESS_DENIED. */
+EXPORT uint32_t ORSaveHive(intptr_t hive, const uint16_t *path, uint32_t major, uint32_t minor)
+{
+    begin("ORSaveHive");
+    appendf(" hive=0x%lx path=", (long)hive);
+    append_str(path);
+    appendf(" version=%u.%u", major, minor);
+    end();
+    uint32_t r = (uint32_t)result("ORSaveHive", 0);
+    if (r != 0 || !path) return r;
+    char utf8[4096];
+    size_t n = 0;
+    for (size_t i = 0; path[i] && n + 4 < sizeof utf8; i++) {
+        uint32_t c = path[i];
+        if (c >= 0xD800 && c < 0xDC00 && path[i + 1] >= 0xDC00 && path[i + 1] < 0xE000) {
+            c = 0x10000 + ((c - 0xD800) << 10) + (path[i + 1] - 0xDC00);
+            i++;
+        }
+        if (c < 0x80) utf8[n++] = (char)c;
+        else if (c < 0x800) { utf8[n++] = (char)(0xC0 | c >> 6); utf8[n++] = (char)(0x80 | (c & 0x3F)); }
+        else if (c < 0x10000) { utf8[n++] = (char)(0xE0 | c >> 12); utf8[n++] = (char)(0x80 | (c >> 6 & 0x3F)); utf8[n++] = (char)(0x80 | (c & 0x3F)); }
+        else { utf8[n++] = (char)(0xF0 | c >> 18); utf8[n++] = (char)(0x80 | (c >> 12 & 0x3F)); utf8[n++] = (char)(0x80 | (c >> 6 & 0x3F)); utf8[n++] = (char)(0x80 | (c & 0x3F)); }
+    }
+    utf8[n] = 0;
+    FILE *f = fopen(utf8, "wb");
+    if (!f) return errno == ENOENT ? 3 : 5;
+    fclose(f);
+    return 0;
+}
+
+EXPORT uint32_t ORCloseHive(intptr_t hive)
+{
+    begin("ORCloseHive");
+    appendf(" hive=0x%lx", (long)hive);
+    end();
+    return (uint32_t)result("ORCloseHive", 0);
+}
+
+/* Reports 10.0 build 20348 (scripted result: the NTSTATUS to return). */
+EXPORT int32_t RtlGetVersion(OSVERSIONINFOEXW *info)
+{
+    begin("RtlGetVersion");
+    appendf(" size=%u", info->dwOSVersionInfoSize);
+    end();
+    int32_t r = (int32_t)result("RtlGetVersion", 0);
+    if (r == 0 && info->dwOSVersionInfoSize >= sizeof(OSVERSIONINFOEXW)) {
+        info->dwMajorVersion = 10;
+        info->dwMinorVersion = 0;
+        info->dwBuildNumber = 20348;
+        info->dwPlatformId = 2;
+    }
+    return r;
+}
+
 /* ---- ole32.dll --------------------------------------------------------------------------------------------- */
 
 EXPORT void CoTaskMemFree(void *p)
