@@ -33,7 +33,7 @@ internal static unsafe class ScratchVolume
             volumePath = volumePath[..^1];
         }
 
-        using Microsoft.Win32.SafeHandles.SafeFileHandle volume = global::Interop.Kernel32.CreateFile(
+        using SafeKernelHandle volume = Interop.Kernel32.CreateFile(
             volumePath,
             Interop.Kernel32.GenericRead | Interop.Kernel32.GenericWrite,
             Interop.Kernel32.FileShareRead | Interop.Kernel32.FileShareWrite,

@@ -13,7 +13,7 @@ internal static partial class Interop
         [LibraryImport(Libraries.Kernel32, SetLastError = true)]
         [return: MarshalAs(UnmanagedType.Bool)]
         internal static unsafe partial bool DeviceIoControl(
-            SafeHandle device,
+            SafeKernelHandle device,
             uint ioControlCode,
             void* inBuffer,
             uint inBufferSize,
