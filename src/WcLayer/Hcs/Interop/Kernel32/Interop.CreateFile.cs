@@ -12,6 +12,8 @@ internal static partial class Interop
         internal const uint FileShareWrite = 2;
         internal const uint OpenExisting = 3;
 
+        // Also declared in Interop/Windows/Kernel32 returning SafeFileHandle (for FileStream); this one returns the
+        // HCS code's SafeKernelHandle, released by CloseHandle, which the contract double records.
         [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
         [LibraryImport(Libraries.Kernel32, EntryPoint = "CreateFileW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
         internal static partial SafeKernelHandle CreateFile(
