@@ -22,6 +22,8 @@ internal sealed class TarArchiveWriter : IAsyncDisposable
 
     private readonly Stream _output;
     private readonly byte[] _block = new byte[BlockSize];
+    private readonly List<(string Key, string Value)> _standard = new(6);
+    private byte[] _records = new byte[4096];
     private long _remaining;
     private long _written;
     private bool _closed;
@@ -36,16 +38,16 @@ internal sealed class TarArchiveWriter : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_closed, this);
         await FinishEntryAsync(cancellationToken).ConfigureAwait(false);
 
-        var pax = new SortedDictionary<string, string>(header.PaxRecords, Utf8OrdinalComparer.Instance);
-        bool ustarPossible = pax.Count == 0;
-        bool preferPax = pax.Count > 0;
+        _standard.Clear();
+        bool ustarPossible = header.PaxRecords.Count == 0;
+        bool preferPax = header.PaxRecords.Count > 0;
 
         string name = header.Name;
         string prefix = string.Empty;
         string ustarName = name;
         if (!IsAscii(name) || Encoding.UTF8.GetByteCount(name) > NameSize)
         {
-            pax[PaxKeys.Path] = name;
+            _standard.Add((PaxKeys.Path, name));
             if (TrySplitUstarPath(name, out string p, out string s))
             {
                 prefix = p;
@@ -59,13 +61,13 @@ internal sealed class TarArchiveWriter : IAsyncDisposable
 
         if (!IsAscii(header.LinkName) || header.LinkName.Length > NameSize)
         {
-            pax[PaxKeys.LinkPath] = header.LinkName;
+            _standard.Add((PaxKeys.LinkPath, header.LinkName));
             ustarPossible = false;
         }
 
         if (!FitsInOctal(12, header.Size))
         {
-            pax[PaxKeys.Size] = header.Size.ToString(CultureInfo.InvariantCulture);
+            _standard.Add((PaxKeys.Size, header.Size.ToString(CultureInfo.InvariantCulture)));
             ustarPossible = false;
         }
 
@@ -74,21 +76,21 @@ internal sealed class TarArchiveWriter : IAsyncDisposable
         bool mtimeFitsOctal = mtime >= long.MinValue && FitsInOctal(12, mtimeSeconds);
         if (header.ModificationTime is not null && (!mtimeFitsOctal || hasFraction))
         {
-            pax[PaxKeys.ModificationTime] = PaxTime.Format(mtime);
+            _standard.Add((PaxKeys.ModificationTime, PaxTime.Format(mtime)));
             preferPax = true;
             ustarPossible &= mtimeFitsOctal;
         }
 
         if (header.AccessTime is { } atime)
         {
-            pax[PaxKeys.AccessTime] = PaxTime.Format(atime);
+            _standard.Add((PaxKeys.AccessTime, PaxTime.Format(atime)));
             preferPax = true;
             ustarPossible = false;
         }
 
         if (header.ChangeTime is { } ctime)
         {
-            pax[PaxKeys.ChangeTime] = PaxTime.Format(ctime);
+            _standard.Add((PaxKeys.ChangeTime, PaxTime.Format(ctime)));
             preferPax = true;
             ustarPossible = false;
         }
@@ -100,7 +102,7 @@ internal sealed class TarArchiveWriter : IAsyncDisposable
         }
         else
         {
-            await WritePaxExtendedHeaderAsync(name, pax, cancellationToken).ConfigureAwait(false);
+            await WritePaxExtendedHeaderAsync(name, header.PaxRecords, cancellationToken).ConfigureAwait(false);
             FillHeader(header, name, string.Empty, mtimeSeconds, toAscii: true);
             await WriteBlockAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -203,18 +205,37 @@ internal sealed class TarArchiveWriter : IAsyncDisposable
         _written = 0;
     }
 
-    private async ValueTask WritePaxExtendedHeaderAsync(string name, SortedDictionary<string, string> records, CancellationToken cancellationToken)
+    private async ValueTask WritePaxExtendedHeaderAsync(string name, SortedDictionary<string, string> extra, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder();
-        foreach ((string key, string value) in records)
+        // Go sorts every key (its standard ones and the caller's) and a standard record wins over a caller's record
+        // with the same key: merge the two sorted lists.
+        _standard.Sort((x, y) => Utf8OrdinalComparer.Instance.Compare(x.Key, y.Key));
+        int length = 0;
+        int next = 0;
+        foreach ((string key, string value) in extra)
         {
-            AppendPaxRecord(text, key, value);
+            while (next < _standard.Count && Utf8OrdinalComparer.Instance.Compare(_standard[next].Key, key) < 0)
+            {
+                length = AppendPaxRecord(length, _standard[next].Key, _standard[next].Value);
+                next++;
+            }
+
+            if (next < _standard.Count && _standard[next].Key == key)
+            {
+                continue; // written below, in its place, by the standard record
+            }
+
+            length = AppendPaxRecord(length, key, value);
         }
 
-        byte[] data = Encoding.UTF8.GetBytes(text.ToString());
-        if (data.Length > MaxPaxHeaderSize)
+        for (; next < _standard.Count; next++)
         {
-            throw new InvalidDataException($"{name}: the PAX extended header would be {data.Length} bytes, more than {MaxPaxHeaderSize}.");
+            length = AppendPaxRecord(length, _standard[next].Key, _standard[next].Value);
+        }
+
+        if (length > MaxPaxHeaderSize)
+        {
+            throw new InvalidDataException($"{name}: the PAX extended header would be {length} bytes, more than {MaxPaxHeaderSize}.");
         }
 
         int slash = name.LastIndexOf('/');
@@ -231,37 +252,50 @@ internal sealed class TarArchiveWriter : IAsyncDisposable
         PutOctal(100, 8, 0);
         PutOctal(108, 8, 0);
         PutOctal(116, 8, 0);
-        PutOctal(124, 12, data.Length);
+        PutOctal(124, 12, length);
         PutOctal(136, 12, 0);
         _block[156] = (byte)'x';
         SetUstarMagicAndChecksum();
         await WriteBlockAsync(cancellationToken).ConfigureAwait(false);
-        await _output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        _written = data.Length;
+        await _output.WriteAsync(_records.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        _written = length;
         await FinishEntryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static void AppendPaxRecord(StringBuilder text, string key, string value)
+    /// <summary>Appends <c>"&lt;length&gt; &lt;key&gt;=&lt;value&gt;\n"</c>, where the length counts its own digits (adding them may add a digit).</summary>
+    private int AppendPaxRecord(int at, string key, string value)
     {
-        if (key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal) || key.Length == 0)
+        if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal))
         {
             throw new InvalidDataException($"Invalid PAX record key '{key}'.");
         }
 
-        // "<length> <key>=<value>\n", where the length counts its own digits; adding them may add a digit.
-        int size = Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(value) + 3;
+        int keyBytes = Encoding.UTF8.GetByteCount(key);
+        int valueBytes = Encoding.UTF8.GetByteCount(value);
+        int size = keyBytes + valueBytes + 3;
         size += DecimalDigits(size);
-        string record = string.Create(CultureInfo.InvariantCulture, $"{size} {key}={value}\n");
-        int actual = Encoding.UTF8.GetByteCount(record);
-        if (actual != size)
+        size = keyBytes + valueBytes + 3 + DecimalDigits(size);
+        if (_records.Length < at + size)
         {
-            record = string.Create(CultureInfo.InvariantCulture, $"{actual} {key}={value}\n");
+            Array.Resize(ref _records, Math.Max(_records.Length * 2, at + size));
         }
 
-        text.Append(record);
+        Span<byte> record = _records.AsSpan(at, size);
+        int n = DecimalDigits(size);
+        for (int i = n - 1, v = size; i >= 0; i--, v /= 10)
+        {
+            record[i] = (byte)('0' + (v % 10));
+        }
+
+        record[n++] = (byte)' ';
+        n += Encoding.UTF8.GetBytes(key, record[n..]);
+        record[n++] = (byte)'=';
+        n += Encoding.UTF8.GetBytes(value, record[n..]);
+        record[n] = (byte)'\n';
+        return at + size;
     }
 
-    private static int DecimalDigits(int value) => value.ToString(CultureInfo.InvariantCulture).Length;
+    private static int DecimalDigits(int value) => value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : value < 100000 ? 5 : value < 1000000 ? 6 : value < 10000000 ? 7 : 8;
 
     private void FillHeader(TarHeader header, string name, string prefix, long mtimeSeconds, bool toAscii)
     {
@@ -314,8 +348,13 @@ internal sealed class TarArchiveWriter : IAsyncDisposable
             value = 0;
         }
 
-        string digits = Convert.ToString(value, 8).PadLeft(length - 1, '0');
-        PutString(offset, length, digits);
+        Span<byte> field = _block.AsSpan(offset, length);
+        for (int i = length - 2; i >= 0; i--, value >>= 3)
+        {
+            field[i] = (byte)('0' + (value & 7));
+        }
+
+        field[length - 1] = 0;
     }
 
     private static bool FitsInOctal(int fieldLength, long value) =>
