@@ -126,6 +126,11 @@ internal sealed class ScratchDiffReader : ILayerReader
         var tombstones = new List<Change>();
         var changes = new List<Change>();
         List<(string Name, bool IsDirectory)> children = _mount.List(directory);
+        foreach ((string child, _) in children)
+        {
+            _mount.RequireWindowsName(directory, child);
+        }
+
         children.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
         var present = new Dictionary<string, LayerFileStatus>(StringComparer.Ordinal);
         foreach ((string childName, _) in children)

@@ -124,7 +124,7 @@ internal abstract class LayerRoot : IDisposable
     }
 
     /// <summary>Removes a path and everything below it; links are removed, never followed. A missing path is not an error.</summary>
-    public void RemoveAll(string relativePath)
+    public virtual void RemoveAll(string relativePath)
     {
         LayerFileStatus? status = Stat(relativePath);
         if (status is null)
@@ -171,6 +171,19 @@ internal abstract class LayerRoot : IDisposable
         }
 
         return parts;
+    }
+
+    /// <summary>
+    /// Checks a name read from a directory listing (not from a layer, whose names were checked when written): a POSIX
+    /// name may hold <c>\</c> or <c>:</c>, which a Windows layer cannot, and which would read as a separator or a stream.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The name cannot be part of a Windows layer.</exception>
+    public void RequireWindowsName(string directory, string name)
+    {
+        if (name.Contains('\\', StringComparison.Ordinal) || name.Contains(':', StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{Describe(directory)}/{name}: the name contains '\\' or ':', which a Windows layer cannot hold.");
+        }
     }
 
     /// <summary>The full path of a relative path, for messages.</summary>

@@ -262,6 +262,11 @@ public sealed class TransportLayerReader : ISeekableLayerReader
     private List<(string Name, bool IsDirectory)> SortedChildren(string name)
     {
         List<(string Name, bool IsDirectory)> children = _root.List(name);
+        foreach ((string child, _) in children)
+        {
+            _root.RequireWindowsName(name, child);
+        }
+
         children.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
         return children;
     }

@@ -227,11 +227,88 @@ internal sealed class UnixLayerRoot : LayerRoot
     }
 
     /// <summary>The names in a directory (unsorted) with whether each is a directory (a link to a directory is not).</summary>
-    public override unsafe List<(string Name, bool IsDirectory)> List(string relativePath)
+    public override List<(string Name, bool IsDirectory)> List(string relativePath)
     {
         using SafeFileHandle directory = OpenHandle(relativePath, directory: true);
+        return ListDescriptor((int)directory.DangerousGetHandle(), relativePath);
+    }
+
+    /// <summary>Removes a tree through directory descriptors with the listed names as they are, so any POSIX name goes.</summary>
+    public override void RemoveAll(string relativePath)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string[] parts = Split(relativePath);
+            RequireNonRoot(parts, relativePath, "remove");
+            int parent;
+            try
+            {
+                parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "remove");
+            }
+            catch (LayerPathException e) when (e.IsNotFound)
+            {
+                return;
+            }
+
+            int copy = Interop.Libc.dup(parent);
+            InvalidateCache();
+            try
+            {
+                RemoveAt(copy, parts[^1], relativePath);
+            }
+            finally
+            {
+                _ = close(copy);
+            }
+        }
+    }
+
+    private void RemoveAt(int directory, string name, string pathForMessages)
+    {
+        if (unlinkat(directory, name, 0) == 0)
+        {
+            return;
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno == ENOENT)
+        {
+            return;
+        }
+
+        if (errno != EISDIR)
+        {
+            throw Error("remove", pathForMessages, errno, finalComponent: true);
+        }
+
+        int child = openat(directory, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (child < 0)
+        {
+            throw Error("remove", pathForMessages, Marshal.GetLastPInvokeError(), finalComponent: true);
+        }
+
+        try
+        {
+            foreach ((string entry, _) in ListDescriptor(child, pathForMessages))
+            {
+                RemoveAt(child, entry, pathForMessages + "/" + entry);
+            }
+        }
+        finally
+        {
+            _ = close(child);
+        }
+
+        if (unlinkat(directory, name, AT_REMOVEDIR) != 0 && Marshal.GetLastPInvokeError() is int e && e != ENOENT)
+        {
+            throw Error("remove", pathForMessages, e, finalComponent: true);
+        }
+    }
+
+    private unsafe List<(string Name, bool IsDirectory)> ListDescriptor(int fd, string pathForMessages)
+    {
         var names = new List<(string, bool)>();
-        int fd = (int)directory.DangerousGetHandle();
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
@@ -242,7 +319,7 @@ internal sealed class UnixLayerRoot : LayerRoot
                     nint n = getdents64(fd, p, (nuint)buffer.Length);
                     if (n < 0)
                     {
-                        throw Error("readdir", relativePath, Marshal.GetLastPInvokeError(), finalComponent: true);
+                        throw Error("readdir", pathForMessages, Marshal.GetLastPInvokeError(), finalComponent: true);
                     }
 
                     if (n == 0)
@@ -263,8 +340,7 @@ internal sealed class UnixLayerRoot : LayerRoot
                         }
 
                         string name = Encoding.UTF8.GetString(nameBytes);
-                        bool isDirectory = type == DT_DIR || (type == 0 && Stat(Join(relativePath, name)) is { IsDirectory: true });
-                        names.Add((name, isDirectory));
+                        names.Add((name, type == DT_DIR || (type == 0 && IsDirectoryEntry(fd, name))));
                     }
                 }
             }
@@ -275,6 +351,12 @@ internal sealed class UnixLayerRoot : LayerRoot
         }
 
         return names;
+    }
+
+    private static unsafe bool IsDirectoryEntry(int directory, string name)
+    {
+        StatxBuffer buffer;
+        return statx(directory, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &buffer) == 0 && (buffer.Mode & S_IFMT) == S_IFDIR;
     }
 
     /// <summary>Reads the entry's Windows basic info, or <see langword="null"/> if none was stored.</summary>

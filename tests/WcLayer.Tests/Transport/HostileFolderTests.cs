@@ -89,6 +89,17 @@ public sealed class HostileFolderTests : IDisposable
         Assert.Throws<InvalidDataException>(() => Drain(_folder.Layer));
     }
 
+    [Theory]
+    [InlineData("a:b")]
+    [InlineData("a\\..\\..\\canary")]
+    public void NamesWindowsCannotHoldAreInvalidData(string name)
+    {
+        Directory.CreateDirectory(Path.Combine(_folder.Layer, "Files"));
+        File.WriteAllBytes(Path.Combine(_folder.Layer, "Files", name), [0x20, 0, 0, 0]);
+        var e = Assert.Throws<InvalidDataException>(() => Drain(_folder.Layer));
+        Assert.Contains(name, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void RecycleBinIsSkipped()
     {
