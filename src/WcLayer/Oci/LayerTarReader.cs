@@ -100,7 +100,7 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
         string rawName = raw.Name;
         Stream? sparseData = null;
         long sparseSize = 0;
-        if (pax.ContainsKey("GNU.sparse.major") || pax.ContainsKey("GNU.sparse.map") || pax.ContainsKey("GNU.sparse.size"))
+        if (pax.Keys.Any(key => key.StartsWith(PaxKeys.GnuSparsePrefix, StringComparison.Ordinal)))
         {
             (rawName, sparseSize, sparseData) = OpenPaxSparse(raw, pax, rawName);
         }
@@ -202,10 +202,10 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
     /// <summary>GNU PAX sparse 1.0 (the format of <c>tar --sparse --format=posix</c>): the real name and size, and the dense data.</summary>
     private static (string Name, long Size, Stream Data) OpenPaxSparse(TarEntry raw, IReadOnlyDictionary<string, string> pax, string rawName)
     {
-        if (!(pax.TryGetValue("GNU.sparse.major", out string? major) && major == "1"
-            && pax.TryGetValue("GNU.sparse.minor", out string? minor) && minor == "0"
-            && pax.TryGetValue("GNU.sparse.name", out string? name)
-            && pax.TryGetValue("GNU.sparse.realsize", out string? realSize)
+        if (!(pax.TryGetValue(PaxKeys.GnuSparseMajor, out string? major) && major == "1"
+            && pax.TryGetValue(PaxKeys.GnuSparseMinor, out string? minor) && minor == "0"
+            && pax.TryGetValue(PaxKeys.GnuSparseName, out string? name)
+            && pax.TryGetValue(PaxKeys.GnuSparseRealSize, out string? realSize)
             && long.TryParse(realSize, NumberStyles.None, CultureInfo.InvariantCulture, out long size)))
         {
             throw new InvalidDataException($"Tar entry '{rawName}': only GNU sparse format 1.0 is supported in PAX tars (tar --sparse --format=posix); re-create the tar without --sparse.");

@@ -19,4 +19,8 @@ internal static class PaxKeys
     public const string AccessTime = "atime";
     public const string ChangeTime = "ctime";
     public const string GnuSparsePrefix = "GNU.sparse.";
+    public const string GnuSparseMajor = "GNU.sparse.major";
+    public const string GnuSparseMinor = "GNU.sparse.minor";
+    public const string GnuSparseName = "GNU.sparse.name";
+    public const string GnuSparseRealSize = "GNU.sparse.realsize";
 }

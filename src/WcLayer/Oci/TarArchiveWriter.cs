@@ -122,30 +122,6 @@ internal sealed class TarArchiveWriter : IAsyncDisposable
         _written += data.Length;
     }
 
-    /// <summary>Copies exactly <paramref name="count"/> bytes of entry data from <paramref name="source"/>.</summary>
-    public async ValueTask CopyDataAsync(Stream source, long count, string entryName, CancellationToken cancellationToken)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(count, 1, 1 << 20));
-        try
-        {
-            while (count > 0)
-            {
-                int n = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    throw new InvalidDataException($"{entryName}: the data ended {count} bytes early.");
-                }
-
-                await WriteDataAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-                count -= n;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     /// <summary>Writes <paramref name="count"/> zero bytes of entry data (holes of sparse files).</summary>
     public async ValueTask WriteZerosAsync(long count, CancellationToken cancellationToken)
     {
