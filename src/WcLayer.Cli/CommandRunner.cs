@@ -13,7 +13,7 @@ internal static class CommandRunner
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await ReportAsync(console, commandName, verbose, e);
-            return 1;
+            return e is UsageException ? Program.UsageExitCode : 1;
         }
     }
 

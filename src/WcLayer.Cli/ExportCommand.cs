@@ -65,6 +65,14 @@ internal static class ExportCommand
         }
     }
 
-    private static Stream StandardOutput(CliConsole console) =>
-        console.OpenStandardOutput?.Invoke() ?? throw new UsageException("standard output is not available; use -o <file>");
+    private static Stream StandardOutput(CliConsole console)
+    {
+        // A binary tar on a terminal garbles it and helps no one, as gzip and tar refuse too.
+        if (console.OutputIsTerminal)
+        {
+            throw new UsageException("refusing to write a tar to a terminal; use -o <file> or redirect standard output (> layer.tar, | ...)");
+        }
+
+        return console.OpenStandardOutput?.Invoke() ?? throw new UsageException("standard output is not available; use -o <file>");
+    }
 }

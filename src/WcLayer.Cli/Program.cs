@@ -17,7 +17,7 @@ public static class Program
     {
         // Console.Out flushes on every write; a listing of a big layer would spend its time in write syscalls.
         await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
-        var console = new CliConsole(Console.OpenStandardInput, output, Console.Error, !Console.IsErrorRedirected, Console.OpenStandardOutput);
+        var console = new CliConsole(Console.OpenStandardInput, output, Console.Error, !Console.IsErrorRedirected, Console.OpenStandardOutput, !Console.IsOutputRedirected);
         int exitCode = await RunAsync(args, console);
         await output.FlushAsync();
         return exitCode;
@@ -33,8 +33,34 @@ public static class Program
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
         Command root = CreateRootCommand(console);
+        ParseResult parseResult = root.Parse(HcsshimSpellings.Normalize(args), ParserConfiguration);
+
+        // Help and version answer even a command line with mistakes; anything else with a mistake does nothing.
+        bool answersAnyway = parseResult.Action is HelpAction || parseResult.Action == root.Options.OfType<VersionOption>().Single().Action;
+        if (!answersAnyway && UsageErrors.Describe(parseResult) is { } usageError)
+        {
+            return ReportUsageErrorAsync(console, parseResult.CommandResult.Command, usageError);
+        }
+
         var configuration = new InvocationConfiguration { Output = console.Output, Error = console.Error };
-        return root.Parse(args).InvokeAsync(configuration, cancellationToken);
+        return parseResult.InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>The exit code of a command line that is not understood (as opposed to 1, a command that failed).</summary>
+    public const int UsageExitCode = 2;
+
+    // "-lz" is never "-l z": hcsshim's users type "-layer", which bundling would read as "-l ayer". And "@file" is a
+    // path, not a response file.
+    private static readonly ParserConfiguration ParserConfiguration = new()
+    {
+        EnablePosixBundling = false,
+        ResponseFileTokenReplacer = null,
+    };
+
+    private static async Task<int> ReportUsageErrorAsync(CliConsole console, Command command, string message)
+    {
+        await console.Error.WriteLineAsync($"{UsageErrors.FullName(command)}: {message}");
+        return UsageExitCode;
     }
 
     /// <summary>Builds the <c>wclayer</c> command tree.</summary>

@@ -64,7 +64,7 @@ public sealed class StoreCommandErrorTests : IDisposable
     {
         CliResult result = await CliRunner.RunAsync([command, _temp["scratch"]]);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("at least one read-only layer must be specified", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
     }
 
