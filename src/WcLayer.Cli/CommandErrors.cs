@@ -9,8 +9,11 @@ internal static class CommandErrors
     {
         string message = exception switch
         {
-            FileNotFoundException or DirectoryNotFoundException => "No such file or directory.",
-            UnauthorizedAccessException => "Permission denied (or the path is a directory).",
+            CommandFailedException or UsageException => exception.Message,
+            FileNotFoundException { FileName: { } file } => $"{file}: no such file",
+
+            // .NET's own messages name the path ("Could not find a part of the path '/x/y'.", "Access to the path '/x' is denied.").
+            DirectoryNotFoundException or UnauthorizedAccessException => exception.Message,
             EndOfStreamException => "Unexpected end of the archive: the tar is truncated.",
 
             // System.Formats.Tar's own messages ("Unable to parse number.") do not say that the input is not a tar.

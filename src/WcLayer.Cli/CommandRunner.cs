@@ -19,7 +19,7 @@ internal static class CommandRunner
 
     public static async Task ReportAsync(CliConsole console, string commandName, bool verbose, Exception exception)
     {
-        string message = exception is UsageException ? exception.Message : CommandErrors.Describe(exception);
+        string message = CommandErrors.Describe(exception);
         await console.Error.WriteLineAsync($"{Program.ToolName} {commandName}: {message}");
         if (verbose)
         {

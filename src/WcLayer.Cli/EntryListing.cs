@@ -46,7 +46,8 @@ internal static class EntryListing
                 writer.Write(last);
             }
 
-            string message = $"{source}: {CommandErrors.Describe(e)}";
+            string description = CommandErrors.Describe(e);
+            string message = description.StartsWith(source, StringComparison.Ordinal) ? description : $"{source}: {description}";
             writer.WriteError(message);
             await console.Error.WriteLineAsync($"{Program.ToolName} {commandName}: {message}");
             if (verbose)

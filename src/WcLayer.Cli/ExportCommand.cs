@@ -43,6 +43,7 @@ internal static class ExportCommand
 
     private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? outputPath, bool gzip, CancellationToken cancellationToken)
     {
+        LayerPaths.RequireLayer(LayerStore.Default, path);
         bool toFile = outputPath is not null && outputPath != TarInput.StandardInputPath;
         Stream destination = toFile
             ? new FileStream(outputPath!, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0)

@@ -8,6 +8,9 @@ internal static class ImportCommand
 {
     private const string Name = "import";
 
+    // What both backends say when a layer without parents holds a whiteout.
+    private const string BaseLayerTombstones = "base layer cannot have tombstones: ";
+
     public static Command Create(CliConsole console, Option<bool> verbose)
     {
         Option<string[]> parents = LayerOptions.Parents("A read-only parent layer of the new layer (needed when the tar has whiteouts); repeat it, immediate parent first, base layer last.");
@@ -26,11 +29,22 @@ internal static class ImportCommand
         {
             string path = Path.GetFullPath(parseResult.GetValue(layer)!);
             IReadOnlyList<string> parentPaths = LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: false);
+            LayerPaths.RequireNewLayerPath(LayerStore.Default, path);
             string source = parseResult.GetValue(input) ?? TarInput.StandardInputPath;
             await using Stream tar = TarInput.Open(source, console.OpenStandardInput);
             using TerminalProgress? progress = TerminalProgress.For(console, "importing");
-            // A failed import leaves nothing behind (OciLayer removes what it made), so the command can simply be rerun.
-            await OciLayer.ImportLayerFromTarAsync(tar, path, parentPaths, LayerStore.Default, progress, cancellationToken);
+            try
+            {
+                // A failed import leaves nothing behind (OciLayer removes what it made), so the command can simply be rerun.
+                await OciLayer.ImportLayerFromTarAsync(tar, path, parentPaths, LayerStore.Default, progress, cancellationToken);
+            }
+            catch (InvalidDataException e) when (parentPaths.Count == 0 && e.Message.StartsWith(BaseLayerTombstones, StringComparison.Ordinal))
+            {
+                throw new UsageException(
+                    $"{TarInput.Describe(source)} deletes files of a parent layer ({e.Message[BaseLayerTombstones.Length..]}), so it is not a base layer: " +
+                    "name its parent layers with -l <parent>, immediate parent first",
+                    e);
+            }
         }));
         return command;
     }

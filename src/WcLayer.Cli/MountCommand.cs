@@ -41,6 +41,7 @@ internal static class MountCommand
     private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target)
     {
         ILayerStore store = LayerStore.Default;
+        LayerPaths.RequireLayer(store, path);
         if (target is not null && (File.Exists(target) || Directory.Exists(target) || IsLink(target)))
         {
             throw new UsageException($"the target {target} already exists; the portable store links a new path to the mount");
