@@ -10,6 +10,9 @@ internal static class CommandErrors
         string message = exception switch
         {
             CommandFailedException or UsageException => exception.Message,
+
+            // On Windows HCS's text is the platform's own; elsewhere "failed in Win32" says nothing to the user.
+            HcsException hcs when !OperatingSystem.IsWindows() => HcsErrorWords.Describe(hcs),
             FileNotFoundException { FileName: { } file } => $"{file}: no such file",
 
             // .NET's own messages name the path ("Could not find a part of the path '/x/y'.", "Access to the path '/x' is denied.").

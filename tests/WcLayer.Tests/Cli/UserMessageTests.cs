@@ -120,6 +120,29 @@ public sealed class UserMessageTests : IDisposable
         Assert.Equal(["base.tar", "full", Path.Combine("full", "keep.txt")], _temp.Contents());
     }
 
+    [Fact]
+    public async Task StoreErrorsSpeakTheUsersOsNotWin32()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // There HCS's own text is the platform's.
+        }
+
+        await File.WriteAllBytesAsync(_temp["base.tar"], await LayerTars.CreateBaseAsync());
+        Assert.Equal(0, (await CliRunner.RunAsync(["import", "-i", _temp["base.tar"], _temp["base"]])).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(["create", "-l", _temp["base"], _temp["scratch"]])).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(["mount", "-l", _temp["base"], _temp["scratch"]])).ExitCode);
+
+        CliResult again = await CliRunner.RunAsync(["create", "-l", _temp["base"], _temp["scratch"]]);
+        CliResult remove = await CliRunner.RunAsync(["remove", _temp["scratch"]]);
+        CliResult verbose = await CliRunner.RunAsync(["remove", "--verbose", _temp["scratch"]]);
+
+        AssertFailure(again, 1, $"wclayer create: {_temp["scratch"]}: already exists");
+        AssertFailure(remove, 1, $"wclayer remove: {_temp["scratch"]}: the scratch layer is active; deactivate it first");
+        Assert.Contains("hcsshim::DestroyLayer failed in Win32: The requested resource is in use. (0xaa)", verbose.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await CliRunner.RunAsync(["unmount", _temp["scratch"]])).ExitCode);
+    }
+
     private static void AssertFailure(CliResult result, int exitCode, string line)
     {
         Assert.Equal(exitCode, result.ExitCode);
