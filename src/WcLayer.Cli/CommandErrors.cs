@@ -17,6 +17,8 @@ internal static class CommandErrors
 
             // .NET's own messages name the path ("Could not find a part of the path '/x/y'.", "Access to the path '/x' is denied.").
             DirectoryNotFoundException or UnauthorizedAccessException => exception.Message,
+            IOException io when StandardStreams.IsBrokenPipe(io) =>
+                "the reader of the output stopped before the end (broken pipe): the output is incomplete",
             EndOfStreamException => "Unexpected end of the archive: the tar is truncated.",
 
             // System.Formats.Tar's own messages ("Unable to parse number.") do not say that the input is not a tar.

@@ -1,6 +1,6 @@
 namespace WcLayer.Cli;
 
-/// <summary>Runs a command's work and turns a failure into hcsshim's contract: one line on standard error, exit code 1.</summary>
+/// <summary>Runs a command's work and turns a failure into hcsshim's contract: one line on standard error, exit code 1 (2 for a usage error).</summary>
 internal static class CommandRunner
 {
     public static async Task<int> RunAsync(CliConsole console, string commandName, bool verbose, Func<Task> work)
@@ -17,13 +17,30 @@ internal static class CommandRunner
         }
     }
 
-    public static async Task ReportAsync(CliConsole console, string commandName, bool verbose, Exception exception)
+    public static Task ReportAsync(CliConsole console, string commandName, bool verbose, Exception exception) =>
+        WriteErrorAsync(console, $"{Program.ToolName} {commandName}", CommandErrors.Describe(exception), verbose ? exception : null);
+
+    /// <summary>Writes <c>prefix: message</c> (and the exception when verbose) to standard error; never throws.</summary>
+    /// <param name="console">The standard streams.</param>
+    /// <param name="prefix">The command as typed (<c>wclayer import</c>).</param>
+    /// <param name="message">The one-line message.</param>
+    /// <param name="details">The exception to print in full, for <c>--verbose</c>.</param>
+    /// <returns>A task that completes when the message is written or could not be.</returns>
+    public static async Task WriteErrorAsync(CliConsole console, string prefix, string message, Exception? details = null)
     {
-        string message = CommandErrors.Describe(exception);
-        await console.Error.WriteLineAsync($"{Program.ToolName} {commandName}: {message}");
-        if (verbose)
+        try
         {
-            await console.Error.WriteLineAsync(exception.ToString());
+            await console.Error.WriteLineAsync($"{prefix}: {message}");
+            if (details is not null)
+            {
+                await console.Error.WriteLineAsync(details.ToString());
+            }
+
+            await console.Error.FlushAsync();
+        }
+        catch (IOException)
+        {
+            // Standard error is full or closed: the exit code is all that can still tell, and a crash would hide it.
         }
     }
 }

@@ -49,12 +49,7 @@ internal static class EntryListing
             string description = CommandErrors.Describe(e);
             string message = description.StartsWith(source, StringComparison.Ordinal) ? description : $"{source}: {description}";
             writer.WriteError(message);
-            await console.Error.WriteLineAsync($"{Program.ToolName} {commandName}: {message}");
-            if (verbose)
-            {
-                await console.Error.WriteLineAsync(e.ToString());
-            }
-
+            await CommandRunner.WriteErrorAsync(console, $"{Program.ToolName} {commandName}", message, verbose ? e : null);
             return 1;
         }
     }

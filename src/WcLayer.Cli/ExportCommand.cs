@@ -17,7 +17,7 @@ internal static class ExportCommand
         Option<string[]> parents = LayerOptions.Parents("A read-only parent layer (for a scratch layer: what its changes are computed against); repeat it, immediate parent first, base layer last. Default: the layer's recorded chain.");
         var output = new Option<string>("--output", "-o")
         {
-            Description = "The tar to write; standard output when omitted or '-'. A failed export deletes the partial file.",
+            Description = "The tar to write; standard output when omitted or '-'. Written under a temporary name and renamed when complete: a failed or killed export leaves no partial tar there.",
         };
         var gzip = new Option<bool>("--gzip", "-z")
         {
@@ -44,26 +44,34 @@ internal static class ExportCommand
     private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? outputPath, bool gzip, CancellationToken cancellationToken)
     {
         LayerPaths.RequireLayer(LayerStore.Default, path);
-        bool toFile = outputPath is not null && outputPath != TarInput.StandardInputPath;
-        Stream destination = toFile
-            ? new FileStream(outputPath!, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0)
-            : StandardOutput(console);
-        try
+        if (outputPath is null || outputPath == TarInput.StandardInputPath)
         {
-            await using (Stream buffered = new BufferedStream(destination, BufferSize))
-            await using (Stream tar = gzip ? new GZipStream(buffered, CompressionLevel.Optimal) : buffered)
-            {
-                using TerminalProgress? progress = TerminalProgress.For(console, "exporting");
-                await OciLayer.ExportLayerToTarAsync(tar, path, parents, LayerStore.Default, progress, cancellationToken);
-            }
+            await ExportAsync(console, path, parents, StandardOutput(console), gzip, cancellationToken);
+            return;
         }
-        catch when (toFile)
+
+        string file = Path.GetFullPath(outputPath);
+        if (OutputPath.IsSpecial(file))
         {
-            // A truncated tar looks like a valid, smaller layer to the next tool: do not leave one behind.
-            await destination.DisposeAsync();
-            File.Delete(outputPath!);
-            throw;
+            await ExportAsync(console, path, parents, new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0), gzip, cancellationToken);
+            return;
         }
+
+        // Written under a temporary name and renamed when whole: a killed or failed export never leaves a truncated
+        // tar (which looks like a valid, smaller layer to the next tool) at the name asked for, nor destroys the file
+        // that was there.
+        await using var output = new AtomicFile(file);
+        await ExportAsync(console, path, parents, output.Stream, gzip, cancellationToken);
+        await output.CommitAsync();
+    }
+
+    // Disposes destination: its last write (and a broken pipe there) is part of the export.
+    private static async Task ExportAsync(CliConsole console, string path, IReadOnlyList<string> parents, Stream destination, bool gzip, CancellationToken cancellationToken)
+    {
+        await using Stream buffered = new BufferedStream(destination, BufferSize);
+        await using Stream tar = gzip ? new GZipStream(buffered, CompressionLevel.Optimal) : buffered;
+        using TerminalProgress? progress = TerminalProgress.For(console, "exporting");
+        await OciLayer.ExportLayerToTarAsync(tar, path, parents, LayerStore.Default, progress, cancellationToken);
     }
 
     private static Stream StandardOutput(CliConsole console)

@@ -16,10 +16,20 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         // Console.Out flushes on every write; a listing of a big layer would spend its time in write syscalls.
-        await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
-        var console = new CliConsole(Console.OpenStandardInput, output, Console.Error, !Console.IsErrorRedirected, Console.OpenStandardOutput, !Console.IsOutputRedirected);
+        var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+        var console = new CliConsole(Console.OpenStandardInput, output, Console.Error, !Console.IsErrorRedirected, StandardStreams.OpenOutput, !Console.IsOutputRedirected);
         int exitCode = await RunAsync(args, console);
-        await output.FlushAsync();
+        try
+        {
+            await output.DisposeAsync();
+        }
+        catch (IOException e)
+        {
+            // A full disk behind "> listing.txt": the listing is incomplete, which the exit code must say.
+            await CommandRunner.WriteErrorAsync(console, ToolName, $"cannot write standard output: {CommandErrors.Describe(e)}");
+            exitCode = exitCode == 0 ? 1 : exitCode;
+        }
+
         return exitCode;
     }
 
@@ -59,7 +69,7 @@ public static class Program
 
     private static async Task<int> ReportUsageErrorAsync(CliConsole console, Command command, string message)
     {
-        await console.Error.WriteLineAsync($"{UsageErrors.FullName(command)}: {message}");
+        await CommandRunner.WriteErrorAsync(console, UsageErrors.FullName(command), message);
         return UsageExitCode;
     }
 

@@ -60,8 +60,7 @@ internal sealed class TerminalProgress : IProgress<LayerProgress>, IDisposable
         if (_drawn || _latest.Entries > 0)
         {
             Draw();
-            _error.WriteLine();
-            _error.Flush();
+            TryWrite(_error.NewLine);
         }
     }
 
@@ -76,9 +75,21 @@ internal sealed class TerminalProgress : IProgress<LayerProgress>, IDisposable
         string line = numbers + Truncate(_latest.CurrentName ?? string.Empty, room);
 
         // \r returns to the start of the line; the padding erases what a longer previous line left behind.
-        _error.Write("\r" + line.PadRight(_width - 1));
-        _error.Flush();
+        TryWrite("\r" + line.PadRight(_width - 1));
         _drawn = true;
+    }
+
+    // Progress is a courtesy: a terminal that went away must not fail the import it describes.
+    private void TryWrite(string text)
+    {
+        try
+        {
+            _error.Write(text);
+            _error.Flush();
+        }
+        catch (IOException)
+        {
+        }
     }
 
     // Keep the end of the name: the file name tells more than the top folders.

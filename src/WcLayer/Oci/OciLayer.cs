@@ -60,7 +60,14 @@ public static class OciLayer
         ArgumentNullException.ThrowIfNull(parentLayerPaths);
         store ??= LayerStore.Default;
         bool created = !Directory.Exists(path);
-        Directory.CreateDirectory(path);
+
+        // HCS writes into the folder, so it must exist first (hcsshim's MkdirAll). The portable store writes beside it
+        // and renames on commit: making the folder here would leave an empty one behind a killed import.
+        if (store is not Portable.PortableLayerStore)
+        {
+            Directory.CreateDirectory(path);
+        }
+
         try
         {
             using ILayerWriter writer = store.NewLayerWriter(path, parentLayerPaths);
