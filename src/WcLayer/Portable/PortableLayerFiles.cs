@@ -10,6 +10,7 @@ internal static class PortableLayerFiles
         LayerMetadata.FileName,
         LayerMetadata.FileName + ".tmp",
         LayerChain.FileName,
+        ScratchHolds.FolderName,
         ViewManifest.FileName,
         ViewManifest.FileName + ".tmp",
         "mount",

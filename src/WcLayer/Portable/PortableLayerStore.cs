@@ -22,7 +22,6 @@ namespace WcLayer.Portable;
 public sealed class PortableLayerStore : ILayerStore
 {
     private const string MountFolder = "mount"; // also in PortableLayerFiles.Reserved
-    private const string TemporaryMarker = ".wclayer-tmp-";
 
     private readonly PortableLayerStoreOptions _options;
 
@@ -68,25 +67,47 @@ public sealed class PortableLayerStore : ILayerStore
 
     /// <inheritdoc/>
     public void DeactivateLayer(string path) =>
-        UpdateState(path, "hcsshim::DeactivateLayer", m => m.Kind == LayerKind.Scratch ? m with { Activated = false, Prepared = false } : m);
+        UpdateState(path, "hcsshim::DeactivateLayer", m => m.Kind == LayerKind.Scratch ? m with { Activated = false, Prepared = false } : m, ReleaseHolds);
 
     /// <inheritdoc/>
-    /// <remarks>Also removes what a failed or killed import left beside the folder. A missing folder is not an error.</remarks>
+    /// <remarks>
+    /// <para>Destroys only a layer of this store: a folder with this store's <c>wclayer.json</c>. Anything else (a plain
+    /// folder, a file, a symbolic link, a file system root, the user's home) is refused with
+    /// <c>ERROR_INVALID_PARAMETER</c> (<c>ERROR_REPARSE_POINT_ENCOUNTERED</c> for a link) and nothing is deleted. An
+    /// active scratch layer, a layer that a prepared scratch layer stacks on, and a layer with a file system mounted
+    /// inside it are <c>ERROR_BUSY</c>. Links inside the layer are removed, never followed.</para>
+    /// <para>The layer is renamed to a hidden trash name first and deleted after, so it is whole or gone even if the
+    /// process is killed; trash and what failed or killed imports left beside it are swept. A missing folder is not an error.</para>
+    /// </remarks>
     public void DestroyLayer(string path)
     {
         const string Operation = "hcsshim::DestroyLayer";
         using Activity? activity = Start(Operation, path);
         Run(activity, () =>
         {
-            using (LayerLock _ = Lock(path, Operation))
+            string full = LayerRemoval.Normalize(path);
+            LayerRemoval.RefuseProtectedPath(full, Operation);
+            using LayerLock _ = Lock(full, Operation);
+            LayerRemoval.SweepLeftovers(Path.GetDirectoryName(full)!, Path.GetFileName(full), TryLock);
+            IReadOnlyList<string> chain = [];
+            LayerMetadata? destroyed = LayerRemoval.Destroy(full, Operation, (metadata, layer) =>
             {
-                if (LayerMetadata.TryRead(path) is { Kind: LayerKind.Scratch, Activated: true })
+                chain = metadata.Kind == LayerKind.Scratch ? LayerChain.Read(layer) : [];
+                if (metadata is { Kind: LayerKind.Scratch, Activated: true })
                 {
                     throw new HcsException(Operation, Win32Error.Busy, path, "(the scratch layer is active; deactivate it first)");
                 }
 
-                RemoveLeftovers(path);
-                RemoveTree(path);
+                if (metadata.Kind == LayerKind.ReadOnly && ScratchHolds.FindPreparedHolder(layer, full) is { } scratch)
+                {
+                    throw new HcsException(Operation, Win32Error.Busy, path,
+                        $"(the prepared scratch layer {scratch} stacks on it; unprepare or remove that scratch layer first)");
+                }
+            });
+            if (destroyed is { Kind: LayerKind.Scratch })
+            {
+                // Holds are hints checked against the scratch's state; a stale one keeps nothing busy, so best effort.
+                ReleaseHolds(full, chain);
             }
         });
     }
@@ -158,7 +179,7 @@ public sealed class PortableLayerStore : ILayerStore
                 {
                     foreach (string folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
                     {
-                        if (LayerMetadata.TryRead(folder) is { BaseLayerProcessed: true })
+                        if (!LayerRemoval.IsHiddenWorkingName(Path.GetFileName(folder)) && LayerMetadata.TryRead(folder) is { BaseLayerProcessed: true })
                         {
                             json.WriteStartObject();
                             json.WriteString("Path", Path.GetFullPath(folder));
@@ -258,13 +279,15 @@ public sealed class PortableLayerStore : ILayerStore
                 throw new HcsException(Operation, Win32Error.NotReady, path, "(activate the scratch layer first)");
             }
 
+            IReadOnlyList<string> parents = parentLayerPaths.Count > 0 ? parentLayerPaths : LayerChain.Read(path);
+            RequireParents(parents, Operation);
             if (!metadata.Materialized)
             {
-                IReadOnlyList<string> parents = parentLayerPaths.Count > 0 ? parentLayerPaths : LayerChain.Read(path);
-                RequireParents(parents, Operation);
                 ScratchView.Materialize(MountPathOf(path), path, parents);
             }
 
+            // Holds first, state second: a crash in between leaves a hold the state disowns, never the reverse.
+            AddHolds(path, parents, Operation);
             (metadata with { Prepared = true, Materialized = true }).Write(path);
         });
     }
@@ -314,7 +337,7 @@ public sealed class PortableLayerStore : ILayerStore
 
     /// <inheritdoc/>
     public void UnprepareLayer(string path) =>
-        UpdateState(path, "hcsshim::UnprepareLayer", m => m.Kind == LayerKind.Scratch ? m with { Prepared = false } : m);
+        UpdateState(path, "hcsshim::UnprepareLayer", m => m.Kind == LayerKind.Scratch ? m with { Prepared = false } : m, ReleaseHolds);
 
     /// <inheritdoc/>
     /// <remarks>A read-only layer is read as stored; a scratch layer yields its difference against its parents.</remarks>
@@ -331,8 +354,11 @@ public sealed class PortableLayerStore : ILayerStore
         return Run(activity, () => NewWriter(path, parentLayerPaths, "hcsshim::NewLayerWriter"));
     }
 
-    /// <summary>Changes a layer's recorded state under its lock; the file is rewritten only when the state changes.</summary>
-    private void UpdateState(string path, string operation, Func<LayerMetadata, LayerMetadata> change)
+    /// <summary>
+    /// Changes a layer's recorded state under its lock; the file is rewritten only when the state changes. A scratch
+    /// layer that stops being prepared then gives back its holds on its parents (<paramref name="releaseHolds"/>).
+    /// </summary>
+    private void UpdateState(string path, string operation, Func<LayerMetadata, LayerMetadata> change, Action<string, IReadOnlyList<string>>? releaseHolds = null)
     {
         using Activity? activity = Start(operation, path);
         Run(activity, () =>
@@ -344,7 +370,56 @@ public sealed class PortableLayerStore : ILayerStore
             {
                 changed.Write(path);
             }
+
+            if (metadata.Prepared && !changed.Prepared)
+            {
+                releaseHolds?.Invoke(LayerRemoval.Normalize(path), LayerChain.Read(path));
+            }
         });
+    }
+
+    /// <summary>Records on each parent, under the parent's lock, that the scratch layer is prepared on it.</summary>
+    private void AddHolds(string scratch, IReadOnlyList<string> parents, string operation)
+    {
+        string scratchFull = LayerRemoval.Normalize(scratch);
+        foreach (string parent in parents)
+        {
+            string parentFull = LayerRemoval.Normalize(parent);
+            using LayerLock _ = Lock(parentFull, operation);
+            RequireParents([parentFull], operation);
+            ScratchHolds.Add(parentFull, scratchFull);
+        }
+    }
+
+    /// <summary>Takes back a scratch layer's holds on its parents; best effort, as a stale hold keeps nothing busy.</summary>
+    private void ReleaseHolds(string scratchFull, IReadOnlyList<string> parents)
+    {
+        foreach (string parent in parents)
+        {
+            string parentFull = LayerRemoval.Normalize(parent);
+            using IDisposable? parentLock = TryLock(parentFull);
+            try
+            {
+                ScratchHolds.Remove(parentFull, scratchFull);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The parent may be gone or read-only; the hold is disowned by the scratch's state anyway.
+            }
+        }
+    }
+
+    /// <summary>Takes a layer's lock if it is free right now; <see langword="null"/> if another operation holds it.</summary>
+    private LayerLock? TryLock(string path)
+    {
+        try
+        {
+            return LayerLock.Acquire(path, "hcsshim::DestroyLayer", TimeSpan.Zero);
+        }
+        catch (HcsException)
+        {
+            return null;
+        }
     }
 
     internal static string MountPathOf(string path) => Path.Combine(Path.GetFullPath(path), MountFolder);
@@ -378,7 +453,7 @@ public sealed class PortableLayerStore : ILayerStore
             }
             catch
             {
-                RemoveTree(folder);
+                LayerRemoval.RemoveOwnFolder(folder);
                 throw;
             }
         }
@@ -403,7 +478,7 @@ public sealed class PortableLayerStore : ILayerStore
         }
         catch
         {
-            RemoveTree(folder);
+            LayerRemoval.RemoveOwnFolder(folder);
             throw;
         }
     }
@@ -424,44 +499,17 @@ public sealed class PortableLayerStore : ILayerStore
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         string directory = Path.GetDirectoryName(full) ?? full;
         Directory.CreateDirectory(directory);
-        return Path.Combine(directory, "." + Path.GetFileName(full) + TemporaryMarker + Guid.NewGuid().ToString("N")[..12]);
+        return Path.Combine(directory, "." + Path.GetFileName(full) + LayerRemoval.TemporaryMarker + Guid.NewGuid().ToString("N")[..12]);
     }
 
     /// <summary>
-    /// Removes what writers of this layer that died (killed, crashed) left beside it. Only called under the layer's
-    /// lock, which a live writer holds until it commits or is disposed, so every leftover belongs to a dead one.
+    /// Removes what writers and removals of this layer that died (killed, crashed) left beside it. Only called under
+    /// the layer's lock, which a live writer holds until it commits or is disposed, so every leftover belongs to a dead one.
     /// </summary>
     private static void RemoveLeftovers(string path)
     {
-        foreach (string leftover in Leftovers(path).ToList())
-        {
-            RemoveTree(leftover);
-        }
-    }
-
-    private static IEnumerable<string> Leftovers(string path)
-    {
-        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-        string? directory = Path.GetDirectoryName(full);
-        return directory is null || !Directory.Exists(directory)
-            ? []
-            : Directory.EnumerateDirectories(directory, "." + Path.GetFileName(full) + TemporaryMarker + "*");
-    }
-
-    internal static void RemoveTree(string path)
-    {
-        if (!Directory.Exists(path) && !File.Exists(path))
-        {
-            return;
-        }
-
-        using LayerRoot root = LayerRoot.Open(path);
-        foreach ((string name, _) in root.List(string.Empty))
-        {
-            root.RemoveAll(name);
-        }
-
-        Directory.Delete(path);
+        string full = LayerRemoval.Normalize(path);
+        LayerRemoval.SweepLeftovers(Path.GetDirectoryName(full)!, Path.GetFileName(full), _ => null);
     }
 
     private static void RequireAbsentOrEmpty(string path, string operation)
