@@ -100,6 +100,7 @@ public static class Program
             LsCommand.Create(console, verbose),
             DiffCommand.Create(console, verbose),
             NameToGuidCommand.Create(console, verbose),
+            InfoCommand.Create(console, verbose),
         };
         return root;
     }

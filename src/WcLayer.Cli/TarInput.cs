@@ -20,14 +20,23 @@ internal static class TarInput
     /// <param name="openStandardInput">Opens standard input.</param>
     /// <returns>The uncompressed tar bytes.</returns>
     /// <exception cref="InvalidDataException">The input is compressed in a format other than gzip, or does not start with a tar header.</exception>
-    public static Stream Open(string path, Func<Stream> openStandardInput)
+    public static Stream Open(string path, Func<Stream> openStandardInput) => Open(path, openStandardInput, digests: null);
+
+    /// <summary>As <see cref="Open(string, Func{Stream})"/>, computing the digests of the input and of the tar in it on the way.</summary>
+    /// <param name="path">A file path, or <c>-</c>.</param>
+    /// <param name="openStandardInput">Opens standard input.</param>
+    /// <param name="digests">Receives the digesting streams; <see langword="null"/> computes none.</param>
+    /// <returns>The uncompressed tar bytes.</returns>
+    public static Stream Open(string path, Func<Stream> openStandardInput, LayerTarDigests? digests)
     {
         Stream raw = path == StandardInputPath
             ? openStandardInput()
             : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         try
         {
-            return RequireTarHeader(DecompressIfGzip(new BufferedStream(raw, BufferSize), path), path);
+            Stream input = new BufferedStream(digests is null ? raw : digests.Blob = new DigestingStream(raw), BufferSize);
+            Stream tar = DecompressIfGzip(input, path);
+            return RequireTarHeader(digests is null ? tar : digests.Tar = new DigestingStream(tar), path);
         }
         catch
         {
