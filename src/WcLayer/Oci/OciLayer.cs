@@ -62,11 +62,10 @@ public static class OciLayer
         bool created = !Directory.Exists(path);
 
         // HCS writes into the folder, so it must exist first (hcsshim's MkdirAll). The portable store writes beside it
-        // and renames on commit: making the folder here would leave an empty one behind a killed import.
-        if (store is not Portable.PortableLayerStore)
-        {
-            Directory.CreateDirectory(path);
-        }
+        // and renames on commit: making the folder here would leave an empty one behind a killed import, so only the
+        // folders above it are made.
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        Directory.CreateDirectory(store is Portable.PortableLayerStore ? Path.GetDirectoryName(full) ?? full : full);
 
         try
         {

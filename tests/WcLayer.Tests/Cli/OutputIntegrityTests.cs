@@ -6,6 +6,7 @@ namespace WcLayer.Tests.Cli;
 /// Outputs that cannot lie (issue 8, item 7): a broken pipe is a failure, an output file appears only whole, a killed
 /// import leaves no layer folder, and a full standard error never crashes the tool.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class OutputIntegrityTests : IDisposable
 {
     private readonly TempFolder _temp = new();
