@@ -50,6 +50,21 @@ public sealed class AddFileTests : IDisposable
     }
 
     [Fact]
+    public async Task AwaitUsingAnUncommittedWriterDiscardsTheLayer()
+    {
+        var store = new PortableLayerStore();
+
+        await using (ILayerWriter writer = store.NewLayerWriter(_temp["layer"], []))
+        {
+            writer.Add("Files", FileBasicInfo.FromTime(DateTimeOffset.UnixEpoch, FileAttributes.Directory));
+            await writer.AddFileAsync(@"Files.txt", new MemoryStream([1, 2, 3]), FileBasicInfo.FromTime(DateTimeOffset.UnixEpoch, FileAttributes.Archive));
+        }
+
+        Assert.False(store.LayerExists(_temp["layer"]));
+        Assert.DoesNotContain(_temp.Contents(), name => !name.EndsWith(".lock", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BadSddlAddsNothing()
     {
         var writer = new MemoryLayerWriterProbe();
