@@ -323,14 +323,30 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
     {
         if (pax.TryGetValue(PaxKeys.RawSecurityDescriptor, out string? raw))
         {
+            byte[] bytes;
             try
             {
-                return Convert.FromBase64String(raw);
+                bytes = Convert.FromBase64String(raw);
             }
             catch (FormatException e)
             {
                 throw new InvalidDataException($"Tar entry '{name}': {PaxKeys.RawSecurityDescriptor} is not valid base64.", e);
             }
+
+            if (bytes.Length > 0)
+            {
+                // Windows' BackupWrite refuses a descriptor it cannot parse; refusing it here names the entry instead.
+                try
+                {
+                    _ = Win32.SecurityDescriptor.Parse(bytes);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"Tar entry '{name}': {PaxKeys.RawSecurityDescriptor} is not a valid self-relative security descriptor: {e.Message}", e);
+                }
+            }
+
+            return bytes;
         }
 
         if (pax.TryGetValue(PaxKeys.SecurityDescriptorSddl, out string? sddl))
@@ -359,6 +375,11 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
             }
 
             string eaName = key[PaxKeys.ExtendedAttributePrefix.Length..];
+            if (eaName.Length == 0)
+            {
+                throw new InvalidDataException($"Tar entry '{name}': the PAX record {key} names an extended attribute with an empty name, which Windows cannot hold.");
+            }
+
             byte[] bytes;
             try
             {
