@@ -145,7 +145,7 @@ internal sealed class BaseLayerWriter : ILayerWriter
                     throw new LayerPathException("open", _root.Describe(TransportPath.UtilityVM), Win32Error.ReparsePointEncountered);
                 }
 
-                _store.ProcessUtilityVMImage(_root.FullPath + @"\" + TransportPath.UtilityVM);
+                _store.ProcessUtilityVMImage(LayerPath.Join(_root.FullPath, TransportPath.UtilityVM));
             }
 
             _done = true;
@@ -187,7 +187,7 @@ internal sealed class BaseLayerWriter : ILayerWriter
                         }
                     });
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or PrivilegeException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     // The first error is the one to report; what is left is named on the activity.
                     _activity?.AddEvent(new ActivityEvent("rollback failed", tags: new ActivityTagsCollection { ["error"] = e.Message }));

@@ -12,7 +12,8 @@ namespace WcLayer.Hcs;
 /// Each operation starts an activity on the <c>WcLayer</c> activity source named like hcsshim's span
 /// (<c>hcsshim::ImportLayer</c>, …) with the same attributes; a failure sets status Error, success leaves it Unset.
 /// <see cref="ImportLayer"/> enables SeBackupPrivilege, SeRestorePrivilege and SeSecurityPrivilege and
-/// <see cref="ExportLayer"/> SeBackupPrivilege, for the calling thread only and only for the duration of the call.
+/// <see cref="ExportLayer"/> SeBackupPrivilege, those the caller's token holds, for the calling thread only and only
+/// for the duration of the call; a privilege the token lacks is not an error (as in hcsshim, which enables none).
 /// </remarks>
 [SupportedOSPlatform("windows")]
 public sealed unsafe class HcsLayerStore : ILayerStore
@@ -121,7 +122,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
     }
 
     /// <inheritdoc/>
-    /// <exception cref="PrivilegeException">The caller does not hold SeBackupPrivilege.</exception>
+    /// <remarks>SeBackupPrivilege is enabled for the call when the caller's token holds it; nothing is required (hcsshim).</remarks>
     public void ExportLayer(string path, string exportFolderPath, IReadOnlyList<string> parentLayerPaths)
     {
         const string Title = "hcsshim::ExportLayer";
@@ -163,7 +164,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
 
             if (*length > int.MaxValue)
             {
-                throw new HcsException(Title, HcsErrors.InvalidArgument, path, "(first call)");
+                throw new HcsException(Title, Win32Error.ToHResult(Win32Error.InvalidParameter), path, "(first call)");
             }
 
             char[] buffer = new char[(int)*length];
@@ -220,7 +221,10 @@ public sealed unsafe class HcsLayerStore : ILayerStore
     }
 
     /// <inheritdoc/>
-    /// <exception cref="PrivilegeException">The caller does not hold SeBackupPrivilege, SeRestorePrivilege or SeSecurityPrivilege.</exception>
+    /// <remarks>
+    /// SeBackupPrivilege, SeRestorePrivilege and SeSecurityPrivilege are enabled for the call when the caller's token
+    /// holds them; nothing is required (hcsshim).
+    /// </remarks>
     public void ImportLayer(string path, string importFolderPath, IReadOnlyList<string> parentLayerPaths)
     {
         const string Title = "hcsshim::ImportLayer";
@@ -358,7 +362,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
                         throw new LayerPathException("open", root.Describe(Transport.TransportPath.UtilityVM), Win32Error.ReparsePointEncountered);
                     }
 
-                    ProcessUtilityVMImage(root.FullPath + @"\" + Transport.TransportPath.UtilityVM);
+                    ProcessUtilityVMImage(LayerPath.Join(root.FullPath, Transport.TransportPath.UtilityVM));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -469,7 +473,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
                 throw HcsErrors.Wrap(title, path, e);
             }
 
-            if (hr < 0)
+            if (HcsErrors.Failed(hr))
             {
                 throw HcsErrors.PathError(title, path, hr);
             }
@@ -488,7 +492,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
         NativeProcedure.Require(VmCompute, procedure);
         if (HcsErrors.HasNul(s1) || HcsErrors.HasNul(s2))
         {
-            return HcsErrors.InvalidArgument;
+            return HcsErrors.GoInvalidArgument;
         }
 
         return NativeProcedure.Invoke(VmCompute, procedure, call);

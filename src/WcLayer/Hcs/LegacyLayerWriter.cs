@@ -100,7 +100,7 @@ internal sealed class LegacyLayerWriter : ILayerWriter
             if (_writer.HasUtilityVM)
             {
                 EnsureUtilityVMIsNotReparsePoint();
-                _store.ProcessUtilityVMImage(_hcsPath + @"\" + TransportPath.UtilityVM);
+                _store.ProcessUtilityVMImage(LayerPath.Join(_hcsPath, TransportPath.UtilityVM));
             }
 
             Finish(rollback: false);
@@ -150,7 +150,7 @@ internal sealed class LegacyLayerWriter : ILayerWriter
                         root.RemoveAll(TransportPath.UtilityVM);
                     });
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or PrivilegeException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     _activity?.AddEvent(new ActivityEvent("rollback failed", tags: new ActivityTagsCollection { ["error"] = e.Message }));
                 }

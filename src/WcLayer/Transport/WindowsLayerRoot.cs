@@ -52,7 +52,9 @@ internal sealed unsafe class WindowsLayerRoot : LayerRoot
         {
             int error = Marshal.GetLastPInvokeError();
             handle.Dispose();
-            throw new LayerPathException("open", longPath, error == Win32Error.FileNotFound ? Win32Error.PathNotFound : error);
+            // The code as Windows gives it, as hcsshim's OpenRoot: FILE_NOT_FOUND for a missing folder in an existing
+            // one, PATH_NOT_FOUND when a folder above it is missing too.
+            throw new LayerPathException("open", longPath, error);
         }
 
         var root = new WindowsLayerRoot(longPath, handle);

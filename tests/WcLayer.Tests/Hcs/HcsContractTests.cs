@@ -127,24 +127,29 @@ public sealed class HcsContractTests : IDisposable
     }
 
     [ContractFact]
-    public void A_missing_privilege_is_named_and_nothing_is_imported_and_the_thread_reverts()
+    public void A_privilege_the_token_lacks_is_skipped_and_the_import_still_runs()
     {
-        _double.SetMissingPrivilege(18);
-        var e = Assert.Throws<PrivilegeException>(() => _store.ImportLayer(@"C:\l\new", @"C:\tmp\i", []));
-        Assert.Equal("Could not enable privilege \"Restore files and directories\"", e.Message);
-        Assert.Equal(["SeRestorePrivilege"], e.Privileges);
-        Assert.DoesNotContain(_double.Lines, l => l.StartsWith("ImportLayer", StringComparison.Ordinal));
-        Assert.Equal("RevertToSelf", _double.Lines[^1]);
+        // A Backup Operators token: backup and restore, no SeSecurityPrivilege. hcsshim enables nothing and requires
+        // nothing, so the import must be attempted (issue 12, item 6).
+        _double.SetMissingPrivilege(8);
+        _store.ImportLayer(@"C:\l\new", @"C:\tmp\i", []);
+        string[] lines = _double.Lines;
+        Assert.Equal(3, lines.Count(l => l.StartsWith("AdjustTokenPrivileges", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("ImportLayer", StringComparison.Ordinal));
+        Assert.Equal("RevertToSelf", lines[^1]);
     }
 
     [ContractFact]
-    public void Several_missing_privileges_use_the_plural_shape()
+    public void A_token_without_any_of_the_privileges_still_exports_and_the_skip_is_named_on_the_activity()
     {
         _double.SetMissingPrivilege(17);
-        _double.SetMissingPrivilege(8);
-        var e = Assert.Throws<PrivilegeException>(() => _store.ImportLayer(@"C:\l\new", @"C:\tmp\i", []));
-        Assert.Equal("Could not enable privileges \"Back up files and directories\", \"Manage auditing and security log\"", e.Message);
-        Assert.Equal(["SeBackupPrivilege", "SeSecurityPrivilege"], e.Privileges);
+        using var recorder = new ActivityRecorder();
+        _store.ExportLayer(@"C:\l\a", @"C:\tmp\out", []);
+        Assert.Contains(_double.Lines, l => l.StartsWith("ExportLayer", StringComparison.Ordinal));
+        Activity export = recorder.Single("hcsshim::ExportLayer");
+        ActivityEvent skipped = Assert.Single(export.Events, e => e.Name == "privilege not held");
+        Assert.Equal("SeBackupPrivilege", skipped.Tags.Single(t => t.Key == "privilege").Value);
+        Assert.Equal(ActivityStatusCode.Unset, export.Status);
     }
 
     [ContractFact]
