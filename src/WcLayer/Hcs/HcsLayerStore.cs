@@ -27,9 +27,13 @@ public sealed unsafe class HcsLayerStore : ILayerStore
 
     /// <summary>Creates the store. It holds no native resources.</summary>
     public HcsLayerStore()
-        : this(folder => new Transport.TransportLayerReader(folder, new Transport.TransportLayerReaderOptions { HcsExportTimeRules = true, RequireTombstonesFile = true }))
+        : this(folder => new Transport.TransportLayerReader(folder, ExportFolderOptions))
     {
     }
+
+    /// <summary>How an HCS export folder is read: hcsshim's legacy reader (its time rules, no security outside <c>Files\</c>).</summary>
+    internal static Transport.TransportLayerReaderOptions ExportFolderOptions { get; } =
+        new() { HcsExportTimeRules = true, RequireTombstonesFile = true, SecurityOutsideFiles = false };
 
     /// <summary>Creates the store with the reader of HCS export folders (the transport format reader).</summary>
     internal HcsLayerStore(Func<string, ILayerReader>? openExportFolder)
@@ -384,17 +388,25 @@ public sealed unsafe class HcsLayerStore : ILayerStore
 
     /// <inheritdoc/>
     /// <remarks>
-    /// As hcsshim at the target: exports into a new <c>%TEMP%\hcs*</c> folder (also for a layer without parents) and
-    /// reads that folder; disposing the reader deletes it. The activity lasts until the reader is disposed.
+    /// As hcsshim HEAD: a layer without parents is read straight from its folder (<c>Files</c>, then the utility VM;
+    /// no HCS call, no privilege enabled). With parents, it exports into a new <c>%TEMP%\hcs*</c> folder and reads
+    /// that folder; disposing the reader deletes it. The activity lasts until the reader is disposed.
     /// </remarks>
-    /// <exception cref="NotImplementedException">The transport format reader is not wired into this store yet.</exception>
+    /// <exception cref="LayerPathException">A layer without parents cannot be opened.</exception>
     public ILayerReader NewLayerReader(string path, IReadOnlyList<string> parentLayerPaths)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(parentLayerPaths);
         Activity? activity = Start("hcsshim::NewLayerReader");
         activity?.SetTag("path", path);
         activity?.SetTag("parentLayerPaths", string.Join(", ", parentLayerPaths));
         try
         {
+            if (parentLayerPaths.Count == 0)
+            {
+                return new BaseLayerReader(Transport.LayerRoot.Open(path), activity);
+            }
+
             Func<string, ILayerReader> open = _openExportFolder ?? throw new NotImplementedException("needs the transport reader/writer");
             string exportPath = Directory.CreateTempSubdirectory("hcs").FullName;
             try
