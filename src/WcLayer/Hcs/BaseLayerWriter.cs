@@ -17,7 +17,7 @@ namespace WcLayer.Hcs;
 /// Unlike hcsshim, a writer that fails or is disposed without a successful <see cref="Commit"/> removes the top-level
 /// entries it created (DESIGN §3: never a partial layer), and after the first failure every call rethrows it (hcsshim
 /// keeps the error only for Close). Names are cleaned before any comparison (B9). The file-system work runs with
-/// SeBackupPrivilege, SeRestorePrivilege and SeSecurityPrivilege enabled on the calling thread, call by call.
+/// SeBackupPrivilege, SeRestorePrivilege and SeSecurityPrivilege (those the token holds) enabled on the calling thread, call by call.
 /// </remarks>
 [SupportedOSPlatform("windows")]
 internal sealed class BaseLayerWriter : ILayerWriter

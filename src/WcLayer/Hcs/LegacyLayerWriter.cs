@@ -14,7 +14,7 @@ namespace WcLayer.Hcs;
 /// <remarks>
 /// Disposing without <see cref="Commit"/> imports nothing (B8) and removes the import folder and the
 /// <c>UtilityVM</c> folder the writer cloned into the layer. The file-system work runs with SeBackupPrivilege,
-/// SeRestorePrivilege and SeSecurityPrivilege enabled on the calling thread, call by call; ImportLayer enables them itself.
+/// SeRestorePrivilege and SeSecurityPrivilege (those the token holds) enabled on the calling thread, call by call; ImportLayer enables them itself.
 /// </remarks>
 [SupportedOSPlatform("windows")]
 internal sealed class LegacyLayerWriter : ILayerWriter
