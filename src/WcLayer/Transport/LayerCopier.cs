@@ -73,19 +73,21 @@ internal static class LayerCopier
                 continue;
             }
 
-            if (IsDirectoryReparsePoint(source, name))
-            {
-                // hcsshim's cloneTree: created as a directory, then the backup stream restores the reparse data (and
-                // security, EAs); its times are reapplied with the other directories'.
-                CopyDirectory(source, destination, name, directories);
-                continue;
-            }
-
             LayerFileStatus status = source.Stat(name) ?? throw new LayerPathException("stat", source.Describe(name), Win32Error.FileNotFound);
             if (status.Kind == LayerFileKind.SymbolicLink && source.ReparsePointsAreEntries)
             {
-                // Windows: a reparse point (file or directory) is copied with its reparse data, never linked.
-                CopyFile(source, name, destination, name);
+                // Windows: a reparse point is copied with its reparse data, never linked nor followed. hcsshim's
+                // cloneTree: a junction or directory link is created as a directory, then the backup stream restores
+                // the reparse data (and security, EAs); its times are reapplied with the other directories'.
+                if (IsDirectoryReparsePoint(source, name))
+                {
+                    CopyDirectory(source, destination, name, directories);
+                }
+                else
+                {
+                    CopyFile(source, name, destination, name);
+                }
+
                 continue;
             }
 
