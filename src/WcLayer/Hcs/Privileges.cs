@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 
@@ -97,9 +98,7 @@ internal static class Privileges
 
             if (error == Win32Error.NotAllAssigned)
             {
-                System.Diagnostics.Activity.Current?.AddEvent(new System.Diagnostics.ActivityEvent(
-                    "privilege not held",
-                    tags: new System.Diagnostics.ActivityTagsCollection { ["privilege"] = names[i] }));
+                Activity.Current?.AddEvent(new ActivityEvent("privilege not held", tags: new ActivityTagsCollection { ["privilege"] = names[i] }));
             }
         }
     }

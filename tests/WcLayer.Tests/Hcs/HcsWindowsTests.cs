@@ -7,9 +7,10 @@ using WcLayer.Win32;
 namespace WcLayer.Tests.Hcs;
 
 /// <summary>
-/// Tests against the real Host Compute Service. They need Windows with the Containers feature, an elevated process
-/// (ImportLayer/ExportLayer need SeBackupPrivilege and SeRestorePrivilege) and, for the layer tests, an existing base
-/// layer named by WCLAYER_TEST_BASE_LAYER. Skipped elsewhere. See docs/windows-testing.md.
+/// Tests against the real Host Compute Service and NTFS. They need Windows with the Containers feature, an elevated
+/// process (HCS answers administrators only; creating the symbolic link of the clone test needs it too) and, for the
+/// layer tests, an existing base layer named by WCLAYER_TEST_BASE_LAYER. Skipped elsewhere. The issue-12 tests say,
+/// each, what a Windows host must show. See docs/windows-testing.md.
 /// </summary>
 [SupportedOSPlatform("windows")]
 public sealed class HcsWindowsTests : IDisposable
