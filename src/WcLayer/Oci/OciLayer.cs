@@ -59,8 +59,12 @@ public static class OciLayer
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(parentLayerPaths);
         store ??= LayerStore.Default;
-        bool created = !Directory.Exists(path);
-        Directory.CreateDirectory(path);
+        bool created = store is not IAtomicLayerStore && !Directory.Exists(path);
+        if (created)
+        {
+            Directory.CreateDirectory(path); // hcsshim's ImportLayerFromTar does so before HCS's NewLayerWriter
+        }
+
         try
         {
             using ILayerWriter writer = store.NewLayerWriter(path, parentLayerPaths);
@@ -71,7 +75,15 @@ public static class OciLayer
                     : name => new FileStream(Path.Combine(path, name), FileMode.Create, FileAccess.Write),
             };
             long total = await WriteLayerFromTarAsync(tar, writer, options, progress, cancellationToken).ConfigureAwait(false);
-            writer.Commit();
+            try
+            {
+                writer.Commit();
+            }
+            catch (Exception e) when (EntryError.Wrap(e, $"layer {path}") is { } named)
+            {
+                throw named;
+            }
+
             return total;
         }
         catch when (created)

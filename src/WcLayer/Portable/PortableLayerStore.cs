@@ -19,7 +19,7 @@ namespace WcLayer.Portable;
 /// <c>ERROR_PATH_NOT_FOUND</c>, an existing one <c>ERROR_ALREADY_EXISTS</c>, a scratch layer used before
 /// <see cref="ActivateLayer"/> <c>ERROR_NOT_READY</c>, destroying an active one <c>ERROR_BUSY</c>.</para>
 /// </remarks>
-public sealed class PortableLayerStore : ILayerStore
+public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
 {
     private const string MountFolder = "mount"; // also in PortableLayerFiles.Reserved
 

@@ -76,8 +76,14 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         _done = true;
         try
         {
-            _writer.Dispose();
-            LayerRemoval.RemoveOwnFolder(_folder);
+            try
+            {
+                _writer.Dispose();
+            }
+            finally
+            {
+                LayerRemoval.RemoveOwnFolder(_folder);
+            }
         }
         finally
         {

@@ -305,6 +305,13 @@ public sealed class TransportLayerWriter : ILayerWriter
         }
 
         _disposed = true;
+        if (ReferenceEquals(_current, _buffer))
+        {
+            // Disposed without a commit: the layer is discarded, so buffered bytes are dropped rather than flushed
+            // (a flush could fail, on a full disk say, and hide the error that made the caller give up).
+            _buffer.Discard();
+        }
+
         CloseCurrent();
         foreach (LayerRoot root in _parentRoots)
         {
