@@ -59,13 +59,11 @@ public static class OciLayer
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(parentLayerPaths);
         store ??= LayerStore.Default;
-        bool created = !Directory.Exists(path);
-
-        // HCS writes into the folder, so it must exist first (hcsshim's MkdirAll). The portable store writes beside it
-        // and renames on commit: making the folder here would leave an empty one behind a killed import, so only the
-        // folders above it are made.
-        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-        Directory.CreateDirectory(store is Portable.PortableLayerStore ? Path.GetDirectoryName(full) ?? full : full);
+        bool created = store is not IAtomicLayerStore && !Directory.Exists(path);
+        if (created)
+        {
+            Directory.CreateDirectory(path); // hcsshim's ImportLayerFromTar does so before HCS's NewLayerWriter
+        }
 
         try
         {
@@ -77,7 +75,15 @@ public static class OciLayer
                     : name => new FileStream(Path.Combine(path, name), FileMode.Create, FileAccess.Write),
             };
             long total = await WriteLayerFromTarAsync(tar, writer, options, progress, cancellationToken).ConfigureAwait(false);
-            writer.Commit();
+            try
+            {
+                writer.Commit();
+            }
+            catch (Exception e) when (EntryError.Wrap(e, $"layer {path}") is { } named)
+            {
+                throw named;
+            }
+
             return total;
         }
         catch when (created)

@@ -14,12 +14,12 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
     private readonly string _path;
     private readonly string _folder;
     private readonly IReadOnlyList<string> _parents;
-    private readonly LayerLock _lock;
+    private readonly IDisposable _lock;
     private readonly string _operation;
     private readonly TransportLayerWriter _writer;
     private bool _done;
 
-    public PortableLayerWriter(string path, string folder, IReadOnlyList<string> parents, LayerLock layerLock, string operation)
+    public PortableLayerWriter(string path, string folder, IReadOnlyList<string> parents, IDisposable layerLock, string operation)
     {
         _path = path;
         _folder = folder;
@@ -76,8 +76,14 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         _done = true;
         try
         {
-            _writer.Dispose();
-            LayerRemoval.RemoveOwnFolder(_folder);
+            try
+            {
+                _writer.Dispose();
+            }
+            finally
+            {
+                LayerRemoval.RemoveOwnFolder(_folder);
+            }
         }
         finally
         {
