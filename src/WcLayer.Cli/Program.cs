@@ -43,6 +43,11 @@ public static class Program
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
         Command root = CreateRootCommand(console);
+        if (ShellCompletion.IsRequest(args))
+        {
+            return RunCompletionAsync(args, root, console);
+        }
+
         ParseResult parseResult = root.Parse(HcsshimSpellings.Normalize(args), ParserConfiguration);
 
         // Help and version answer even a command line with mistakes; anything else with a mistake does nothing.
@@ -66,6 +71,12 @@ public static class Program
         EnablePosixBundling = false,
         ResponseFileTokenReplacer = null,
     };
+
+    private static async Task<int> RunCompletionAsync(IReadOnlyList<string> args, Command root, CliConsole console)
+    {
+        await ShellCompletion.RunAsync(args, root, ParserConfiguration, console.Output);
+        return 0;
+    }
 
     private static async Task<int> ReportUsageErrorAsync(CliConsole console, Command command, string message)
     {

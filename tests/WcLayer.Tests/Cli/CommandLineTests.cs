@@ -146,6 +146,18 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task TheSuggestDirectiveCompletesCommandsAndOptions()
+    {
+        CliResult commands = await CliRunner.RunAsync(["[suggest:10]", "wclayer im"]);
+        CliResult options = await CliRunner.RunAsync(["[suggest]", "wclayer export --o"]);
+
+        Assert.Equal(0, commands.ExitCode);
+        Assert.Contains("import", commands.OutputLines);
+        Assert.DoesNotContain("export", commands.OutputLines);
+        Assert.Equal(["--output"], options.OutputLines);
+    }
+
+    [Fact]
     public async Task ExportRefusesToWriteATarToATerminal()
     {
         await File.WriteAllBytesAsync(_temp["base.tar"], await LayerTars.CreateBaseAsync());
