@@ -16,17 +16,20 @@ internal static class MountCommand
             Description = "Optional: a path that must not exist; a symbolic link to the mount directory is made there.",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        Option<bool> json = JsonOutput.Option("Print the result as one JSON object: path (where the files are), target (the link made, if any), mode (copy, overlay or volume).");
         var command = new Command(Name, Description)
         {
             parents,
             scratch,
             target,
+            json,
         };
-        command.SetAction((parseResult, _) => CommandRunner.RunAsync(console, Name, parseResult.GetValue(verbose), () => RunAsync(
+        command.SetAction((parseResult, _) => CommandRunner.RunAsync(console, Name, parseResult.GetValue(verbose), parseResult.GetValue(json), () => RunAsync(
             console,
             Path.GetFullPath(parseResult.GetValue(scratch)!),
             LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: true),
-            parseResult.GetValue(target) is { } t ? Path.GetFullPath(t) : null)));
+            parseResult.GetValue(target) is { } t ? Path.GetFullPath(t) : null,
+            parseResult.GetValue(json))));
         return command;
     }
 
@@ -38,9 +41,10 @@ internal static class MountCommand
         "and 'wclayer export' (or 'wclayer diff'). A [target] cannot be a volume mount point as on Windows: it becomes " +
         "a symbolic link to that directory, and 'wclayer unmount <scratch> <target>' removes it.";
 
-    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target)
+    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target, bool json)
     {
         ILayerStore store = LayerStore.Default;
+        LayerPaths.RequireLayer(store, path);
         if (target is not null && (File.Exists(target) || Directory.Exists(target) || IsLink(target)))
         {
             throw new UsageException($"the target {target} already exists; the portable store links a new path to the mount");
@@ -58,7 +62,23 @@ internal static class MountCommand
                     File.CreateSymbolicLink(target, mountPath);
                 }
 
-                await console.Output.WriteLineAsync(target ?? mountPath);
+                if (json)
+                {
+                    await JsonOutput.WriteObjectAsync(console.Output, o =>
+                    {
+                        o.WriteString("path", mountPath);
+                        if (target is not null)
+                        {
+                            o.WriteString("target", target);
+                        }
+
+                        o.WriteString("mode", MountMode.Describe(mountPath));
+                    });
+                }
+                else
+                {
+                    await console.Output.WriteLineAsync(target ?? mountPath);
+                }
             }
             catch
             {

@@ -10,7 +10,7 @@ namespace WcLayer.Oci;
 /// </summary>
 internal static class LayerToTarConverter
 {
-    private const long HardLinkMode = 0x1A4; // 0644, as hcsshim HEAD writes hard links
+    internal const long HardLinkMode = 0x1A4; // 0644, as hcsshim HEAD writes hard links
 
     public static async Task ConvertAsync(ILayerReader reader, Stream tar, IProgress<LayerProgress>? progress, CancellationToken cancellationToken)
     {
@@ -354,6 +354,12 @@ internal static class LayerToTarConverter
             throw new InvalidDataException($"{name}: {e.Message}", e);
         }
 
+        SetLink(header, reparse, name);
+    }
+
+    /// <summary>Makes <paramref name="header"/> a symbolic link entry for a symbolic link or mount point (junction), as go-winio writes them.</summary>
+    internal static void SetLink(TarHeader header, ReparsePoint reparse, string name)
+    {
         if (!reparse.IsSymbolicLink && !reparse.IsMountPoint)
         {
             throw new InvalidDataException($"{name}: unsupported reparse point {reparse.Tag:x}.");

@@ -116,6 +116,10 @@ public static class OciLayer
     /// prepares and unprepares it so it is initialized, reads it with <see cref="ILayerStore.NewLayerReader"/> (for a
     /// scratch layer: its difference against the parents) and deactivates it again.
     /// </summary>
+    /// <remarks>
+    /// As with hcsshim, the layer must not be mounted by the caller: the export's own prepare, unprepare and
+    /// deactivate would unmount it. Unprepare and deactivate a scratch layer before exporting it.
+    /// </remarks>
     /// <param name="tar">Receives the tar.</param>
     /// <param name="path">The layer folder.</param>
     /// <param name="parentLayerPaths">Immediate parent first, base last.</param>
