@@ -64,6 +64,11 @@ public static class OciLayer
         {
             Directory.CreateDirectory(path); // hcsshim's ImportLayerFromTar does so before HCS's NewLayerWriter
         }
+        else if (store is IAtomicLayerStore && Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } parent)
+        {
+            // hcsshim's MkdirAll makes the folders above too; an atomic store makes the layer folder itself on commit.
+            Directory.CreateDirectory(parent);
+        }
 
         try
         {
