@@ -15,6 +15,13 @@ internal static class EntryError
         InvalidDataException or HcsException => null,
         LayerPathException path => new LayerPathException(path.Operation.Length == 0 ? "write" : path.Operation, entry, path.ErrorCode, innerException: path),
         IOException io => new IOException($"{entry}: {io.Message}", io) { HResult = io.HResult },
+
+        // Encoders refuse what Windows cannot hold (an EA value over 64 KiB, a link target over 16 K characters) with
+        // ArgumentException: for an imported entry that is bad input, not a caller's mistake.
+        ArgumentException argument => new InvalidDataException($"{entry}: {WithoutParameterName(argument)}", argument),
         _ => null,
     };
+
+    private static string WithoutParameterName(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
 }

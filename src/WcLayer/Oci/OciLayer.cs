@@ -84,7 +84,7 @@ public static class OciLayer
             {
                 writer.Commit();
             }
-            catch (Exception e) when (EntryError.Wrap(e, $"layer {path}") is { } named)
+            catch (IOException e) when (e is not LayerPathException && EntryError.Wrap(e, $"layer {path}") is { } named)
             {
                 throw named;
             }

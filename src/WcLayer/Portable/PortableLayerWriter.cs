@@ -29,13 +29,53 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         _writer = new TransportLayerWriter(folder, parents, folder, new TransportLayerWriterOptions { ImportFolderIsLayer = true });
     }
 
-    public void Add(string name, Win32.FileBasicInfo info) => _writer.Add(name, info);
+    public void Add(string name, Win32.FileBasicInfo info)
+    {
+        try
+        {
+            _writer.Add(name, info);
+        }
+        catch (LayerPathException e)
+        {
+            throw e.Relocated(_folder, _path);
+        }
+    }
 
-    public void AddLink(string name, string target) => _writer.AddLink(name, target);
+    public void AddLink(string name, string target)
+    {
+        try
+        {
+            _writer.AddLink(name, target);
+        }
+        catch (LayerPathException e)
+        {
+            throw e.Relocated(_folder, _path);
+        }
+    }
 
-    public void Remove(string name) => _writer.Remove(name);
+    public void Remove(string name)
+    {
+        try
+        {
+            _writer.Remove(name);
+        }
+        catch (LayerPathException e)
+        {
+            throw e.Relocated(_folder, _path);
+        }
+    }
 
-    public void Write(ReadOnlySpan<byte> backupStreamBytes) => _writer.Write(backupStreamBytes);
+    public void Write(ReadOnlySpan<byte> backupStreamBytes)
+    {
+        try
+        {
+            _writer.Write(backupStreamBytes);
+        }
+        catch (LayerPathException e)
+        {
+            throw e.Relocated(_folder, _path);
+        }
+    }
 
     public Stream OpenMutatedFileBackup(string name)
     {
@@ -50,7 +90,15 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         ObjectDisposedException.ThrowIf(_done, this);
         try
         {
-            _writer.Commit();
+            try
+            {
+                _writer.Commit();
+            }
+            catch (LayerPathException e)
+            {
+                throw e.Relocated(_folder, _path);
+            }
+
             _writer.Dispose();
             LayerChain.Write(_folder, _parents);
             new LayerMetadata { Kind = LayerKind.ReadOnly }.Write(_folder);

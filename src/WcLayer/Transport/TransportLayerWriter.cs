@@ -531,8 +531,19 @@ public sealed class TransportLayerWriter : ILayerWriter
     {
         foreach ((string name, string target, LayerRoot targetRoot) in _pendingLinks)
         {
-            _destinationRoot.Remove(name);
-            LayerCopier.LinkOrCopy(targetRoot, target, _destinationRoot, name);
+            try
+            {
+                _destinationRoot.Remove(name);
+                LayerCopier.LinkOrCopy(targetRoot, target, _destinationRoot, name);
+            }
+            catch (LayerPathException e)
+            {
+                // Links are made at commit: name the entry and its target as the caller gave them, not the folders.
+                string detail = targetRoot.Stat(target) is { IsDirectory: true }
+                    ? "the target is a directory, and a hard link must name a file"
+                    : e.Message;
+                throw new LayerPathException("link", $"{name} -> {target}", e.ErrorCode, detail, e);
+            }
         }
 
         for (int i = _changedDirectories.Count - 1; i >= 0; i--)
