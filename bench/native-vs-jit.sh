@@ -34,6 +34,7 @@ mkdir -p "$BENCH_DIR"
 B=$(cd "$BENCH_DIR" && pwd)
 echo "== scratch directory: $B ($(df -h --output=source,fstype,avail "$B" | tail -1))"
 echo "== native binary: $NATIVE ($(stat -c %s "$NATIVE") bytes)"
+echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews wall times; JIT and native alternate, so both see it)"
 cleanup() {
     if [[ "${KEEP:-0}" != 1 ]]; then
         for l in layer-jit layer-native empty; do
@@ -102,6 +103,7 @@ row() { # row LABEL NAME [REFERENCE]
     printf '| %s | %s | %s | %.1f | %s |\n' "$1" "$s" "$(awk '{printf "%s ", $1}' "$B/$2.runs" | sed 's/ $//')" "$(echo "$kib / 1024" | bc -l)" "$ratio"
 }
 echo
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| what | median s | runs (s) | peak RSS MiB | vs GNU tar |"
 echo "| --- | ---: | --- | ---: | ---: |"
 row "wclayer --version, JIT" version-jit
