@@ -46,6 +46,12 @@ internal static class LsCommand
 
     private static Task<int> RunAsync(CliConsole console, string path, string[]? parents, bool json, bool verbose, CancellationToken cancellationToken)
     {
+        // An image (OCI layout, OCI or docker archive): its layers, or with --layer N that layer's entries.
+        if (path != TarInput.StandardInputPath && ImageListing.IsImage(path))
+        {
+            return ImageListing.RunAsync(console, path, parents, json, verbose, cancellationToken);
+        }
+
         if (path != TarInput.StandardInputPath && Directory.Exists(path))
         {
             string layer = Path.GetFullPath(path);

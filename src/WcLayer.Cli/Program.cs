@@ -64,6 +64,7 @@ public static class Program
             LsCommand.Create(console, verbose),
             DiffCommand.Create(console, verbose),
             NameToGuidCommand.Create(console, verbose),
+            ImageCommand.Create(console, verbose),
         };
         return root;
     }
