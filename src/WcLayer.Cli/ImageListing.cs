@@ -39,7 +39,7 @@ internal static class ImageListing
     }
 
     /// <summary>Lists the layers of the image, or with <paramref name="layerArguments"/> (the <c>--layer</c> values) the entries of layer N.</summary>
-    public static async Task<int> RunAsync(CliConsole console, string path, string[]? layerArguments, bool json, bool verbose, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliConsole console, string path, ImageSelector selector, string[]? layerArguments, bool json, bool verbose, CancellationToken cancellationToken)
     {
         int? index = null;
         if (layerArguments is { Length: > 0 })
@@ -60,7 +60,7 @@ internal static class ImageListing
             {
                 return await EntryListing.RunAsync(console, Name, $"{path} layer {layerIndex}", () =>
                 {
-                    image = OciImage.OpenAsync(path, cancellationToken: cancellationToken).GetAwaiter().GetResult();
+                    image = OciImage.OpenAsync(path, selector, cancellationToken).GetAwaiter().GetResult();
                     if (layerIndex >= image.Layers.Count)
                     {
                         throw new UsageException($"the image has {image.Layers.Count} layers (0 to {image.Layers.Count - 1})");
@@ -77,7 +77,7 @@ internal static class ImageListing
 
         return await CommandRunner.RunAsync(console, Name, verbose, async () =>
         {
-            using OciImage image = await OciImage.OpenAsync(path, cancellationToken: cancellationToken);
+            using OciImage image = await OciImage.OpenAsync(path, selector, cancellationToken);
             foreach (ImageLayer layer in image.Layers)
             {
                 string state = layer.HasBlob ? string.Empty : layer.IsForeign ? " (foreign, blob not in the image)" : " (blob missing)";
