@@ -10,5 +10,6 @@ internal static class ImageCommand
         {
             ImageUnpackCommand.Create(console, verbose),
             ImageCommitCommand.Create(console, verbose),
+            ImageAppendCommand.Create(console, verbose),
         };
 }
