@@ -17,6 +17,7 @@ internal static class ImageAppendCommand
         var tag = new Option<string>("--tag", "-t") { Description = "The new image's tag." };
         var compression = new Option<LayerCompression>("--compression") { Description = "The new layer's compression.", DefaultValueFactory = _ => LayerCompression.Gzip };
         var format = new Option<string>("--format") { Description = "oci or docker. Default: docker when the output ends in .tar, else oci." };
+        var inherit = new Option<bool>("--inherit") { Description = "Security descriptors inherited from the destination's folders in the base image, as a COPY on Windows (reads the base layers; their blobs must be there). Default: BuildKit's." };
         var selection = new ImageOptions();
         var command = new Command("append", "Add local files to an image as a new layer with the metadata a Windows COPY gives: Files/ and Hives/, every parent " +
             "of the destination, attributes, times, BuildKit's default security descriptors, symbolic links as reparse points. Needs only the base's manifest and " +
@@ -29,6 +30,7 @@ internal static class ImageAppendCommand
             tag,
             compression,
             format,
+            inherit,
         };
         selection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(console, Name, parseResult.GetValue(verbose), async () =>
@@ -46,7 +48,8 @@ internal static class ImageAppendCommand
             CommittedImage committed;
             try
             {
-                committed = await ImageAppender.AppendAsync(baseImage, parseResult.GetValue(sources)!, parseResult.GetValue(destination)!, outputPath, options, cancellationToken);
+                var appendOptions = new ImageAppendOptions { InheritSecurity = parseResult.GetValue(inherit) };
+                committed = await ImageAppender.AppendAsync(baseImage, parseResult.GetValue(sources)!, parseResult.GetValue(destination)!, outputPath, options, appendOptions, cancellationToken);
             }
             catch (ArgumentException e)
             {

@@ -15,11 +15,12 @@ public static class ImageAppender
     /// <param name="destination">The container folder, e.g. <c>C:\app</c>; it and its parents are added as folders.</param>
     /// <param name="output">The OCI layout folder (the base's own to add the image in place) or, with <see cref="ImageFormat.DockerArchive"/>, the archive.</param>
     /// <param name="options">Compression, format, tag, history; <see langword="null"/> for the defaults.</param>
+    /// <param name="appendOptions">Security descriptors: BuildKit's defaults unless inheritance is asked for; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels; nothing of the new image is left.</param>
     /// <returns>What was written.</returns>
     /// <exception cref="ArgumentException">The destination is not an absolute path on <c>C:</c>.</exception>
-    /// <exception cref="InvalidDataException">A local name Windows cannot hold, a name two sources both add, or an absolute symbolic link.</exception>
-    public static Task<CommittedImage> AppendAsync(OciImage baseImage, IReadOnlyList<string> sources, string destination, string output, ImageCommitOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidDataException">A local name Windows cannot hold, a name two sources both add, an absolute symbolic link, or (inheriting) a base layer blob that is absent or corrupt.</exception>
+    public static async Task<CommittedImage> AppendAsync(OciImage baseImage, IReadOnlyList<string> sources, string destination, string output, ImageCommitOptions? options = null, ImageAppendOptions? appendOptions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(baseImage);
         ArgumentNullException.ThrowIfNull(sources);
@@ -35,15 +36,18 @@ public static class ImageAppender
             Created = created,
             CreatedBy = options.CreatedBy ?? $"COPY {string.Join(' ', sources.Select(Path.GetFileName))} {destination}",
         };
-        return ImageCommitter.CommitAsync(
+        AppendSecurity security = appendOptions?.InheritSecurity == true
+            ? await AppendSecurity.InheritFromAsync(baseImage, folder, appendOptions.ReadOptions, cancellationToken).ConfigureAwait(false)
+            : AppendSecurity.BuildKitDefaults;
+        return await ImageCommitter.CommitAsync(
             baseImage,
             async (tar, ct) =>
             {
-                using var reader = new LocalFilesLayerReader(sources, folder, created);
+                using var reader = new LocalFilesLayerReader(sources, folder, created, security);
                 await OciLayer.WriteTarFromLayerAsync(reader, tar, progress: null, ct).ConfigureAwait(false);
             },
             output,
             commitOptions,
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
     }
 }

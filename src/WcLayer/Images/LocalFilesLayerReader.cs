@@ -11,6 +11,7 @@ namespace WcLayer.Images;
 internal sealed class LocalFilesLayerReader : ILayerReader
 {
     private readonly IEnumerator<PendingEntry> _entries;
+    private readonly AppendSecurity _security;
     private readonly MemoryStream _prefix = new();
     private FileStream? _data;
     private PendingEntry? _current;
@@ -20,8 +21,12 @@ internal sealed class LocalFilesLayerReader : ILayerReader
     /// <param name="sources">Files and folders; a folder's contents go into the destination, a file under its name.</param>
     /// <param name="destination">The destination folder's components under <c>C:\</c>.</param>
     /// <param name="created">The time of the folders this layer makes (<c>Hives</c>, <c>Files</c>, the destination and its parents).</param>
-    public LocalFilesLayerReader(IReadOnlyList<string> sources, IReadOnlyList<string> destination, DateTimeOffset created) =>
-        _entries = Walk(sources, destination, created).GetEnumerator();
+    /// <param name="security">The entries' security descriptors (and the metadata of folders the base already has).</param>
+    public LocalFilesLayerReader(IReadOnlyList<string> sources, IReadOnlyList<string> destination, DateTimeOffset created, AppendSecurity security)
+    {
+        _security = security;
+        _entries = Walk(sources, destination, created, security).GetEnumerator();
+    }
 
     private enum EntryKind
     {
@@ -44,7 +49,7 @@ internal sealed class LocalFilesLayerReader : ILayerReader
         _prefix.SetLength(0);
         using (var backup = new BackupStreamWriter(_prefix, leaveOpen: true))
         {
-            backup.WriteStream(BackupStreamId.SecurityData, entry.Kind == EntryKind.File ? BuildKitSecurity.File.Span : BuildKitSecurity.Directory.Span);
+            backup.WriteStream(BackupStreamId.SecurityData, _security.For(entry.Name, entry.Info.IsDirectory));
             if (entry.LinkTarget is { } target)
             {
                 backup.WriteStream(BackupStreamId.ReparseData, ReparsePoint.Create(target, isMountPoint: false).Buffer.Span);
@@ -97,16 +102,16 @@ internal sealed class LocalFilesLayerReader : ILayerReader
         _data = null;
     }
 
-    private static IEnumerable<PendingEntry> Walk(IReadOnlyList<string> sources, IReadOnlyList<string> destination, DateTimeOffset created)
+    private static IEnumerable<PendingEntry> Walk(IReadOnlyList<string> sources, IReadOnlyList<string> destination, DateTimeOffset created, AppendSecurity security)
     {
         var made = FileBasicInfo.FromTime(created, FileAttributes.Directory);
         yield return new PendingEntry("Hives", null, EntryKind.Directory, made, 0, null);
-        yield return new PendingEntry("Files", null, EntryKind.Directory, made, 0, null);
+        yield return new PendingEntry("Files", null, EntryKind.Directory, security.ExistingInfo("Files") ?? made, 0, null);
         string folder = "Files";
         foreach (string component in destination)
         {
             folder += "\\" + component;
-            yield return new PendingEntry(folder, null, EntryKind.Directory, made, 0, null);
+            yield return new PendingEntry(folder, null, EntryKind.Directory, security.ExistingInfo(folder) ?? made, 0, null);
         }
 
         // NTFS names compare ignoring case: two sources may not both bring a file of one name; folders merge.

@@ -2,6 +2,7 @@ using WcLayer.Images;
 using WcLayer.Oci;
 using WcLayer.Portable;
 using WcLayer.Tests.Cli;
+using WcLayer.Win32;
 
 namespace WcLayer.Tests.Images;
 
@@ -107,6 +108,61 @@ public sealed class ImageAppendTests : IDisposable
 
         Assert.Contains(@"Files\app\site\css\app.css", names);
         Assert.Contains(@"Files\app\app.exe", names);
+    }
+
+    [Fact]
+    public async Task InheritingTakesTheDescriptorsFromTheBaseFolders()
+    {
+        byte[] baseTar = await ImageTestData.BaseAsync();
+        new TestImageBuilder().Layer(baseTar).WriteLayout(_temp["image"]);
+        var baseEntries = new Dictionary<string, LayerTarEntry>();
+        await using (var baseReader = new LayerTarReader(new MemoryStream(baseTar)))
+        {
+            while (await baseReader.GetNextEntryAsync() is { } entry)
+            {
+                baseEntries[entry.Name.TrimEnd('/')] = entry;
+            }
+        }
+
+        using (OciImage baseImage = await OciImage.OpenAsync(_temp["image"]))
+        {
+            await ImageAppender.AppendAsync(baseImage, [_temp["src/site"]], @"C:\Windows\web", _temp["image"], new ImageCommitOptions { Tag = "2.0" }, new ImageAppendOptions { InheritSecurity = true });
+        }
+
+        using OciImage image = await OciImage.OpenAsync(_temp["image"], ImageSelector.For("2.0"));
+        var entries = new Dictionary<string, LayerTarEntry>();
+        await using (LayerContent content = image.OpenLayer(image.Layers[^1]))
+        await using (var reader = new LayerTarReader(content.Tar, leaveOpen: true))
+        {
+            while (await reader.GetNextEntryAsync() is { } entry)
+            {
+                entries[entry.Name.TrimEnd('/')] = entry;
+            }
+        }
+
+        // Folders the base has keep their descriptor and times; new ones inherit, each from its parent.
+        Assert.Equal(baseEntries["Files/Windows"].SecurityDescriptor, entries["Files/Windows"].SecurityDescriptor);
+        Assert.Equal(baseEntries["Files/Windows"].FileInfo, entries["Files/Windows"].FileInfo);
+        Assert.Equal(baseEntries["Files"].SecurityDescriptor, entries["Files"].SecurityDescriptor);
+        var owner = Sid.Parse("S-1-5-32-544");
+        var group = Sid.Parse("S-1-5-18");
+        SecurityDescriptor web = SecurityInheritance.Inherit(SecurityDescriptor.Parse(baseEntries["Files/Windows"].SecurityDescriptor), true, owner, group);
+        SecurityDescriptor css = SecurityInheritance.Inherit(web, true, owner, group);
+        Assert.Equal(web.ToBinary(), entries["Files/Windows/web"].SecurityDescriptor);
+        Assert.Equal(SecurityInheritance.Inherit(web, false, owner, group).ToBinary(), entries["Files/Windows/web/index.html"].SecurityDescriptor);
+        Assert.Equal(SecurityInheritance.Inherit(css, false, owner, group).ToBinary(), entries["Files/Windows/web/css/app.css"].SecurityDescriptor);
+        Assert.NotEqual(BuildKitSecurity.File.ToArray(), entries["Files/Windows/web/index.html"].SecurityDescriptor);
+    }
+
+    [Fact]
+    public async Task InheritingNeedsTheBaseBlobs()
+    {
+        new TestImageBuilder().Layer(await ImageTestData.BaseAsync(), foreign: true, omitBlob: true).WriteLayout(_temp["image"]);
+        using OciImage baseImage = await OciImage.OpenAsync(_temp["image"]);
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => ImageAppender.AppendAsync(baseImage, [_temp["src"]], @"C:\app", _temp["image"], null, new ImageAppendOptions { InheritSecurity = true }));
+
+        Assert.Contains("foreign layer", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
