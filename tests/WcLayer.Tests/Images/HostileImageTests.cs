@@ -113,6 +113,25 @@ public sealed class HostileImageTests : IDisposable
     }
 
     [Fact]
+    public async Task ADockerLayerPathThatWouldLeaveTheArchiveIsRefused()
+    {
+        byte[] config = System.Text.Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["os"] = "windows",
+            ["architecture"] = "amd64",
+            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray("sha256:" + new string('a', 64)) },
+        }.ToJsonString());
+        Directory.CreateDirectory(_temp["saved"]);
+        File.WriteAllBytes(_temp["saved/config.json"], config);
+        File.WriteAllText(_temp["saved/manifest.json"], new JsonArray(new JsonObject { ["Config"] = "config.json", ["Layers"] = new JsonArray("../canary") }).ToJsonString());
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => OciImage.OpenAsync(_temp["saved"]));
+
+        Assert.Contains("manifest.json: layer 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not a relative path inside the image", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ADecompressionBombIsStoppedBeforeItFillsTheDisk()
     {
         // 300 MiB of zeros gzip to ~300 KiB: over the default 200:1 ratio once past the 256 MiB floor.
