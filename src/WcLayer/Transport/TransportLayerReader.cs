@@ -22,7 +22,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
     private readonly TransportLayerReaderOptions _options;
     private readonly Dictionary<string, List<string>> _tombstonesByDirectory = new(StringComparer.Ordinal);
     private readonly List<string> _tombstoneDirectories = [];
-    private readonly Stack<Frame> _stack = new();
+    private readonly Stack<WalkFrame> _stack = new();
     private readonly Queue<string> _pendingTombstones = new();
     private Stream? _current;
     private SafeFileHandle? _currentHandle;
@@ -45,7 +45,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         try
         {
             ReadTombstones();
-            _stack.Push(new Frame(string.Empty, SortedChildren(string.Empty)));
+            _stack.Push(new WalkFrame(string.Empty, _root.ListInWalkOrder(string.Empty)));
         }
         catch
         {
@@ -67,7 +67,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
             return new LayerEntry(tombstone, 0, null);
         }
 
-        while (_stack.TryPeek(out Frame? frame))
+        while (_stack.TryPeek(out WalkFrame? frame))
         {
             if (frame.Index >= frame.Children.Count)
             {
@@ -95,7 +95,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
             LayerEntry entry = Open(name, isDirectory);
             if (isDirectory)
             {
-                _stack.Push(new Frame(name, SortedChildren(name)));
+                _stack.Push(new WalkFrame(name, _root.ListInWalkOrder(name)));
                 if (_tombstonesByDirectory.Remove(name, out List<string>? tombstones))
                 {
                     foreach (string t in tombstones)
@@ -259,18 +259,6 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         }
     }
 
-    private List<(string Name, bool IsDirectory)> SortedChildren(string name)
-    {
-        List<(string Name, bool IsDirectory)> children = _root.List(name);
-        foreach ((string child, _) in children)
-        {
-            _root.RequireWindowsName(name, child);
-        }
-
-        children.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
-        return children;
-    }
-
     private void CloseCurrent()
     {
         _current?.Dispose();
@@ -279,14 +267,5 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         _current = null;
         _currentHandle = null;
         _currentName = null;
-    }
-
-    private sealed class Frame(string name, List<(string Name, bool IsDirectory)> children)
-    {
-        public string Name { get; } = name;
-
-        public List<(string Name, bool IsDirectory)> Children { get; } = children;
-
-        public int Index { get; set; }
     }
 }
