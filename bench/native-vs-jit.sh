@@ -4,7 +4,8 @@
 #   startup  wclayer --version;  wclayer ls samples/sample-layer.tar (> /dev/null)
 #   import   wclayer import of the generated layer tar           vs  tar -xf of the same tar
 #   export   wclayer export -o of that layer                     vs  tar -cf of the extracted directory
-# Median wall time and peak RSS (GNU time '%e %M') of N runs each.
+# Median wall time, CPU time (user + system) and peak RSS (GNU time '%e %M %U %S') of N runs each. On a busy
+# machine the wall time of a 1 GiB import swings with the disk's writeback; the CPU time does not, so both are shown.
 # Usage: bench/native-vs-jit.sh   (env: BENCH_DIR, N=5 runs, STARTUP_N=20, PRESET=many|one|small, KEEP=1 keeps data)
 set -euo pipefail
 
@@ -47,11 +48,11 @@ cleanup() {
 trap cleanup EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-# measure NAME COMMAND...: runs the command under GNU time, appends "seconds KiB" to $B/NAME.runs
+# measure NAME COMMAND...: runs the command under GNU time, appends "seconds KiB cpu-seconds" to $B/NAME.runs
 measure() {
     local name=$1; shift
-    /usr/bin/time -f '%e %M' -o "$B/time" "$@" > "$B/log" 2>&1 || { echo "failed: $*" >&2; cat "$B/log" >&2; exit 1; }
-    cat "$B/time" >> "$B/$name.runs"
+    /usr/bin/time -f '%e %M %U %S' -o "$B/time" "$@" > "$B/log" 2>&1 || { echo "failed: $*" >&2; cat "$B/log" >&2; exit 1; }
+    awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$B/time" >> "$B/$name.runs"
 }
 rm -f "$B"/*.runs
 
@@ -94,18 +95,19 @@ for ((i = 1; i <= N; i++)); do
 done
 
 row() { # row LABEL NAME [REFERENCE]
-    local s kib ratio=""
+    local s cpu kib ratio=""
     s=$(awk '{print $1}' "$B/$2.runs" | median)
+    cpu=$(awk '{print $3}' "$B/$2.runs" | median)
     kib=$(awk '{print $2}' "$B/$2.runs" | median)
     if [[ -n "${3:-}" ]]; then
         ratio=$(awk -v a="$s" -v b="$(awk '{print $1}' "$B/$3.runs" | median)" 'BEGIN { printf "%.2f×", a / b }')
     fi
-    printf '| %s | %s | %s | %.1f | %s |\n' "$1" "$s" "$(awk '{printf "%s ", $1}' "$B/$2.runs" | sed 's/ $//')" "$(echo "$kib / 1024" | bc -l)" "$ratio"
+    printf '| %s | %s | %s | %s | %.1f | %s |\n' "$1" "$s" "$(awk '{printf "%s ", $1}' "$B/$2.runs" | sed 's/ $//')" "$cpu" "$(echo "$kib / 1024" | bc -l)" "$ratio"
 }
 echo
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| what | median s | runs (s) | peak RSS MiB | vs GNU tar |"
-echo "| --- | ---: | --- | ---: | ---: |"
+echo "| what | median s | runs (s) | median CPU s | peak RSS MiB | wall vs GNU tar |"
+echo "| --- | ---: | --- | ---: | ---: | ---: |"
 row "wclayer --version, JIT" version-jit
 row "wclayer --version, native" version-native
 row "wclayer ls sample, JIT" ls-jit
