@@ -1,4 +1,5 @@
 using System.CommandLine;
+using WcLayer.Portable;
 
 namespace WcLayer.Cli;
 
@@ -9,7 +10,12 @@ internal static class MountCommand
 
     public static Command Create(CliConsole console, Option<bool> verbose)
     {
-        Option<string[]> parents = LayerOptions.Parents("A read-only parent layer of the scratch layer (at least one); repeat it, immediate parent first, base layer last.");
+        Option<string[]> parents = LayerOptions.Parents("A read-only parent layer of the scratch layer; repeat it, immediate parent first, base layer last. Default: the chain recorded by 'wclayer create' (another chain is an error).");
+        var mode = new Option<ScratchMode>("--mode")
+        {
+            Description = "Portable store: how the scratch layer is mounted the first time (auto: overlay where allowed, else reflink, else copy). Printed on stderr.",
+            DefaultValueFactory = _ => ScratchMode.Auto,
+        };
         Argument<string> scratch = LayerOptions.Layer("scratch", "The scratch layer folder (made by 'wclayer create').");
         var target = new Argument<string?>("target")
         {
@@ -19,28 +25,36 @@ internal static class MountCommand
         var command = new Command(Name, Description)
         {
             parents,
+            mode,
             scratch,
             target,
         };
         command.SetAction((parseResult, _) => CommandRunner.RunAsync(console, Name, parseResult.GetValue(verbose), () => RunAsync(
             console,
             Path.GetFullPath(parseResult.GetValue(scratch)!),
-            LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: true),
-            parseResult.GetValue(target) is { } t ? Path.GetFullPath(t) : null)));
+            LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: false),
+            parseResult.GetValue(target) is { } t ? Path.GetFullPath(t) : null,
+            parseResult.GetValue(mode))));
         return command;
     }
 
     private static string Description =>
         "Activate a scratch layer, optionally mounted at a target, and print the path where its files are." +
         Environment.NewLine +
-        "On the portable store the mount is <scratch>/mount, a real directory holding the merged view of the parents " +
-        "(the content of their Files/ at its root, as the container's C:\\); change files there, then 'wclayer unmount' " +
+        "On the portable store the mount is <scratch>/mount, the merged view of the parents (the content of their Files/ " +
+        "at its root, as the container's C:\\): an overlayfs mount as root, else a reflink or full copy (--mode); " +
+        "change files there, then 'wclayer unmount' " +
         "and 'wclayer export' (or 'wclayer diff'). A [target] cannot be a volume mount point as on Windows: it becomes " +
         "a symbolic link to that directory, and 'wclayer unmount <scratch> <target>' removes it.";
 
-    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target)
+    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target, ScratchMode mode)
     {
         ILayerStore store = LayerStore.Default;
+        if (store is PortableLayerStore && mode != ScratchMode.Auto)
+        {
+            store = new PortableLayerStore(new PortableLayerStoreOptions { ScratchMode = mode });
+        }
+
         if (target is not null && (File.Exists(target) || Directory.Exists(target) || IsLink(target)))
         {
             throw new UsageException($"the target {target} already exists; the portable store links a new path to the mount");
@@ -56,6 +70,11 @@ internal static class MountCommand
                 if (target is not null)
                 {
                     File.CreateSymbolicLink(target, mountPath);
+                }
+
+                if (store is PortableLayerStore portable && portable.GetScratchMode(path) is { } used)
+                {
+                    await console.Error.WriteLineAsync($"wclayer mount: {used.ToString().ToLowerInvariant()} mode");
                 }
 
                 await console.Output.WriteLineAsync(target ?? mountPath);

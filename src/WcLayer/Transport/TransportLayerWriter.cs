@@ -40,6 +40,7 @@ public sealed class TransportLayerWriter : ILayerWriter
     private string? _currentName;
     private LayerRoot? _currentRoot;
     private bool _currentIsDirectory;
+    private (string Name, FileBasicInfo Info, bool IsDirectory)? _currentPlainReparsePoint;
     private bool _hasUtilityVM;
     private bool _committed;
     private bool _disposed;
@@ -117,6 +118,12 @@ public sealed class TransportLayerWriter : ILayerWriter
             return;
         }
 
+        if (_options.FilesArePlain && (name == TransportPath.Files || TransportPath.HasPrefix(name, TransportPath.Files)))
+        {
+            AddPlainFilesEntry(name, info, isDirectory);
+            return;
+        }
+
         string fileName = name;
         if (isDirectory)
         {
@@ -180,7 +187,7 @@ public sealed class TransportLayerWriter : ILayerWriter
         }
         else
         {
-            targetRoot = candidates.FirstOrDefault(root => root.Stat(target) is not null);
+            targetRoot = candidates.FirstOrDefault(root => root.Stat(target) is { IsWhiteout: false });
         }
 
         if (targetRoot is null)
@@ -206,6 +213,10 @@ public sealed class TransportLayerWriter : ILayerWriter
             }
 
             _tombstones.Add(name);
+            if (_options.FilesArePlain)
+            {
+                PlainFilesTree.MirrorTombstone((UnixLayerRoot)_root, _parentRoots, name);
+            }
         }
         else if (TransportPath.HasPrefix(name, TransportPath.UtilityVMFiles))
         {
@@ -351,6 +362,25 @@ public sealed class TransportLayerWriter : ILayerWriter
         _addedFiles.Add(name);
     }
 
+    private void AddPlainFilesEntry(string name, FileBasicInfo info, bool isDirectory)
+    {
+        var root = (UnixLayerRoot)_root;
+        bool reuse = PlainFilesTree.PrepareEntry(root, name, isDirectory, out bool opaque);
+        if (isDirectory && !reuse)
+        {
+            _root.CreateDirectory(name);
+        }
+
+        OpenPlain(_root, name, info, isDirectory, created: !isDirectory);
+        if (opaque)
+        {
+            PlainFilesTree.MarkOpaque(_currentHandle!, _root.Describe(name));
+        }
+
+        _currentPlainReparsePoint = info.IsReparsePoint ? (name, info, isDirectory) : null;
+        _addedFiles.Add(name);
+    }
+
     private FileAttributes ExistingAttributes(string name)
     {
         using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: true);
@@ -408,6 +438,8 @@ public sealed class TransportLayerWriter : ILayerWriter
     /// <summary>hcsshim HEAD's hardened reset(): finish the current entry; cleanup runs even when finishing fails.</summary>
     private void Reset()
     {
+        (string Name, FileBasicInfo Info, bool IsDirectory)? reparsePoint = _currentPlainReparsePoint;
+        _currentPlainReparsePoint = null;
         try
         {
             if (_current is null)
@@ -435,6 +467,12 @@ public sealed class TransportLayerWriter : ILayerWriter
         finally
         {
             CloseCurrent();
+        }
+
+        if (reparsePoint is { } r)
+        {
+            // Once its backup stream is complete, the reparse data says where a plain-tree link points.
+            PlainFilesTree.ConvertToLink((UnixLayerRoot)_root, r.Name, r.Info, r.IsDirectory);
         }
     }
 
