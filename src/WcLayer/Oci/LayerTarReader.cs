@@ -15,7 +15,9 @@ namespace WcLayer.Oci;
 /// </remarks>
 public sealed class LayerTarReader : IDisposable, IAsyncDisposable
 {
+    private readonly TarIntegrityStream _integrity;
     private readonly TarReader _reader;
+    private bool _ended;
     private string? _streamOwner;
     private long _index;
 
@@ -25,21 +27,36 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
     public LayerTarReader(Stream tar, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(tar);
-        _reader = new TarReader(tar, leaveOpen);
+        _integrity = new TarIntegrityStream(tar, leaveOpen);
+        _reader = new TarReader(_integrity, leaveOpen: false);
     }
 
     /// <summary>Reads the next entry; the previous entry's <see cref="LayerTarEntry.DataStream"/> becomes unusable.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The entry, or <see langword="null"/> at the end of the archive.</returns>
-    /// <exception cref="InvalidDataException">The archive or an entry is malformed.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The archive or an entry is malformed: among others a header with a bad checksum, data after the end-of-archive
+    /// block (a damaged header in the middle ends the archive early; nothing after it is dropped silently), an
+    /// extended header over 1 MiB, or a name that is not UTF-8.
+    /// </exception>
     public async ValueTask<LayerTarEntry?> GetNextEntryAsync(CancellationToken cancellationToken = default)
     {
         while (true)
         {
+            if (_ended)
+            {
+                return null;
+            }
+
             TarEntry? raw;
             try
             {
                 raw = await _reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+                if (raw is null)
+                {
+                    await _integrity.VerifyEndAsync(cancellationToken).ConfigureAwait(false);
+                    _ended = true;
+                }
             }
             catch (NotSupportedException e)
             {
@@ -306,14 +323,30 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
     {
         if (pax.TryGetValue(PaxKeys.RawSecurityDescriptor, out string? raw))
         {
+            byte[] bytes;
             try
             {
-                return Convert.FromBase64String(raw);
+                bytes = Convert.FromBase64String(raw);
             }
             catch (FormatException e)
             {
                 throw new InvalidDataException($"Tar entry '{name}': {PaxKeys.RawSecurityDescriptor} is not valid base64.", e);
             }
+
+            if (bytes.Length > 0)
+            {
+                // Windows' BackupWrite refuses a descriptor it cannot parse; refusing it here names the entry instead.
+                try
+                {
+                    _ = Win32.SecurityDescriptor.Parse(bytes);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"Tar entry '{name}': {PaxKeys.RawSecurityDescriptor} is not a valid self-relative security descriptor: {e.Message}", e);
+                }
+            }
+
+            return bytes;
         }
 
         if (pax.TryGetValue(PaxKeys.SecurityDescriptorSddl, out string? sddl))
@@ -342,6 +375,11 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
             }
 
             string eaName = key[PaxKeys.ExtendedAttributePrefix.Length..];
+            if (eaName.Length == 0)
+            {
+                throw new InvalidDataException($"Tar entry '{name}': the PAX record {key} names an extended attribute with an empty name, which Windows cannot hold.");
+            }
+
             byte[] bytes;
             try
             {

@@ -31,11 +31,13 @@ internal static class TarToLayerConverter
         {
             long total = 0;
             long entries = 0;
+            var names = new LayerTarNames();
             LayerTarEntry? entry = await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false);
             while (entry is not null)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 LayerTarEntry current = entry;
+                names.Check(current);
                 switch (current.EntryType)
                 {
                     case LayerTarEntryType.Whiteout:

@@ -18,9 +18,21 @@ internal static class LayerChain
             return [];
         }
 
+        return Parse(File.ReadAllBytes(file), file);
+    }
+
+    /// <summary>Reads the chain of a layer open as a root, never through a link.</summary>
+    public static IReadOnlyList<string> Read(Transport.LayerRoot layer)
+    {
+        byte[]? bytes = ((Transport.UnixLayerRoot)layer).ReadSmallFile(FileName, 1 << 20);
+        return bytes is null ? [] : Parse(bytes, Path.Combine(layer.FullPath, FileName));
+    }
+
+    private static IReadOnlyList<string> Parse(byte[] bytes, string file)
+    {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(file));
+            using JsonDocument document = JsonDocument.Parse(bytes);
             return [.. document.RootElement.EnumerateArray().Select(e => e.GetString() ?? throw new InvalidDataException($"{file}: a parent path is null."))];
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)

@@ -44,6 +44,30 @@ internal sealed record LayerMetadata
             return null;
         }
 
+        return Parse(bytes, file);
+    }
+
+    /// <summary>Whether the content of a <c>wclayer.json</c> carries this store's format marker, whatever its version and state.</summary>
+    public static bool IsMarker(byte[] bytes)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("format", out JsonElement format)
+                && format.ValueKind == JsonValueKind.String && format.GetString() == Format;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Parses the content of a <c>wclayer.json</c>; <see langword="null"/> if it is not this store's marker.</summary>
+    /// <param name="bytes">The file's content.</param>
+    /// <param name="file">The file's path, for messages.</param>
+    public static LayerMetadata? Parse(byte[] bytes, string file)
+    {
         try
         {
             using JsonDocument document = JsonDocument.Parse(bytes);

@@ -11,6 +11,7 @@ internal static class PortableLayerFiles
         LayerMetadata.FileName + ".tmp",
         LayerChain.FileName,
         HardLinkList.FileName,
+        ScratchHolds.FolderName,
         ViewManifest.FileName,
         ViewManifest.FileName + ".tmp",
         "mount",

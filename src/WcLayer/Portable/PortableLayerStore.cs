@@ -23,7 +23,6 @@ namespace WcLayer.Portable;
 public sealed class PortableLayerStore : ILayerStore
 {
     internal const string MountFolder = "mount"; // also in PortableLayerFiles.Reserved
-    private const string TemporaryMarker = ".wclayer-tmp-";
 
     private readonly PortableLayerStoreOptions _options;
 
@@ -69,41 +68,57 @@ public sealed class PortableLayerStore : ILayerStore
 
     /// <inheritdoc/>
     /// <remarks>A scratch layer's overlay mount, if any, is unmounted.</remarks>
-    public void DeactivateLayer(string path) =>
-        UpdateState(path, "hcsshim::DeactivateLayer", m =>
-        {
-            if (m.Kind != LayerKind.Scratch)
-            {
-                return m;
-            }
-
-            UnmountOverlay(path, m);
-            return m with { Activated = false, Prepared = false };
-        });
+    public void DeactivateLayer(string path)
+    {
+        UnmountOverlay(path);
+        UpdateState(path, "hcsshim::DeactivateLayer", m => m.Kind == LayerKind.Scratch ? m with { Activated = false, Prepared = false } : m, ReleaseHolds);
+    }
 
     /// <inheritdoc/>
-    /// <remarks>Also removes what a failed or killed import left beside the folder. A missing folder is not an error.</remarks>
+    /// <remarks>
+    /// <para>Destroys only a layer of this store: a folder with this store's <c>wclayer.json</c>. Anything else (a plain
+    /// folder, a file, a symbolic link, a file system root, the user's home) is refused with
+    /// <c>ERROR_INVALID_PARAMETER</c> (<c>ERROR_REPARSE_POINT_ENCOUNTERED</c> for a link) and nothing is deleted. An
+    /// active scratch layer, a layer that a prepared scratch layer stacks on, and a layer with a file system mounted
+    /// inside it are <c>ERROR_BUSY</c>. Links inside the layer are removed, never followed.</para>
+    /// <para>The layer is renamed to a hidden trash name first and deleted after, so it is whole or gone even if the
+    /// process is killed; trash and what failed or killed imports left beside it are swept. A missing folder is not an error.</para>
+    /// </remarks>
     public void DestroyLayer(string path)
     {
         const string Operation = "hcsshim::DestroyLayer";
         using Activity? activity = Start(Operation, path);
         Run(activity, () =>
         {
-            using (LayerLock _ = Lock(path, Operation))
+            string full = LayerRemoval.Normalize(path);
+            LayerRemoval.RefuseProtectedPath(full, Operation);
+            using LayerLock _ = Lock(full, Operation);
+            LayerRemoval.SweepLeftovers(Path.GetDirectoryName(full)!, Path.GetFileName(full), TryLock);
+            IReadOnlyList<string> chain = [];
+            LayerMetadata? destroyed = LayerRemoval.Destroy(full, Operation, (metadata, layer) =>
             {
-                if (LayerMetadata.TryRead(path) is { Kind: LayerKind.Scratch, Activated: true })
+                chain = metadata.Kind == LayerKind.Scratch ? LayerChain.Read(layer) : [];
+                if (metadata is { Kind: LayerKind.Scratch, Activated: true })
                 {
                     throw new HcsException(Operation, Win32Error.Busy, path, "(the scratch layer is active; deactivate it first)");
                 }
 
-                if (LayerMetadata.TryRead(path) is { Kind: LayerKind.Scratch } scratch)
+                if (metadata is { Kind: LayerKind.Scratch, Mode: ScratchMode.Overlay })
                 {
-                    // Never delete through a mount: that would write whiteouts, and in a copy mode nothing is shared.
-                    UnmountOverlay(path, scratch);
+                    // An inactive scratch's overlay can only be one a killed unmount left: never delete through it.
+                    OverlayMount.Unmount(full);
                 }
 
-                RemoveLeftovers(path);
-                RemoveTree(path);
+                if (metadata.Kind == LayerKind.ReadOnly && ScratchHolds.FindPreparedHolder(layer, full) is { } scratch)
+                {
+                    throw new HcsException(Operation, Win32Error.Busy, path,
+                        $"(the prepared scratch layer {scratch} stacks on it; unprepare or remove that scratch layer first)");
+                }
+            });
+            if (destroyed is { Kind: LayerKind.Scratch })
+            {
+                // Holds are hints checked against the scratch's state; a stale one keeps nothing busy, so best effort.
+                ReleaseHolds(full, chain);
             }
         });
     }
@@ -175,7 +190,7 @@ public sealed class PortableLayerStore : ILayerStore
                 {
                     foreach (string folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
                     {
-                        if (LayerMetadata.TryRead(folder) is { BaseLayerProcessed: true })
+                        if (!LayerRemoval.IsHiddenWorkingName(Path.GetFileName(folder)) && LayerMetadata.TryRead(folder) is { BaseLayerProcessed: true })
                         {
                             json.WriteStartObject();
                             json.WriteString("Path", Path.GetFullPath(folder));
@@ -300,6 +315,8 @@ public sealed class PortableLayerStore : ILayerStore
                 CopyView.Materialize(path, parents, reflink: mode == ScratchMode.Reflink);
             }
 
+            // Holds first, state second: a crash in between leaves a hold the state disowns, never the reverse.
+            AddHolds(path, parents, Operation);
             (metadata with { Prepared = true, Materialized = true, Mode = mode }).Write(path);
         });
     }
@@ -365,9 +382,13 @@ public sealed class PortableLayerStore : ILayerStore
         return recorded;
     }
 
-    private static void UnmountOverlay(string path, LayerMetadata metadata)
+    /// <summary>
+    /// Unmounts a scratch layer's overlay if the kernel has it mounted, before any state changes: the kernel, not the
+    /// recorded state, says whether it is mounted, so a killed unmount is repaired by the next call.
+    /// </summary>
+    private static void UnmountOverlay(string path)
     {
-        if (metadata.Mode == ScratchMode.Overlay)
+        if (LayerMetadata.TryRead(path) is { Kind: LayerKind.Scratch, Mode: ScratchMode.Overlay })
         {
             OverlayMount.Unmount(path);
         }
@@ -418,17 +439,11 @@ public sealed class PortableLayerStore : ILayerStore
 
     /// <inheritdoc/>
     /// <remarks>A scratch layer's overlay mount is unmounted (a copy mode's view stays, as a scratch VHD does).</remarks>
-    public void UnprepareLayer(string path) =>
-        UpdateState(path, "hcsshim::UnprepareLayer", m =>
-        {
-            if (m.Kind != LayerKind.Scratch)
-            {
-                return m;
-            }
-
-            UnmountOverlay(path, m);
-            return m with { Prepared = false };
-        });
+    public void UnprepareLayer(string path)
+    {
+        UnmountOverlay(path);
+        UpdateState(path, "hcsshim::UnprepareLayer", m => m.Kind == LayerKind.Scratch ? m with { Prepared = false } : m, ReleaseHolds);
+    }
 
     /// <inheritdoc/>
     /// <remarks>A read-only layer is read as stored; a scratch layer yields its difference against its parents.</remarks>
@@ -445,8 +460,11 @@ public sealed class PortableLayerStore : ILayerStore
         return Run(activity, () => NewWriter(path, parentLayerPaths, "hcsshim::NewLayerWriter"));
     }
 
-    /// <summary>Changes a layer's recorded state under its lock; the file is rewritten only when the state changes.</summary>
-    private void UpdateState(string path, string operation, Func<LayerMetadata, LayerMetadata> change)
+    /// <summary>
+    /// Changes a layer's recorded state under its lock; the file is rewritten only when the state changes. A scratch
+    /// layer that stops being prepared then gives back its holds on its parents (<paramref name="releaseHolds"/>).
+    /// </summary>
+    private void UpdateState(string path, string operation, Func<LayerMetadata, LayerMetadata> change, Action<string, IReadOnlyList<string>>? releaseHolds = null)
     {
         using Activity? activity = Start(operation, path);
         Run(activity, () =>
@@ -458,7 +476,56 @@ public sealed class PortableLayerStore : ILayerStore
             {
                 changed.Write(path);
             }
+
+            if (metadata.Prepared && !changed.Prepared)
+            {
+                releaseHolds?.Invoke(LayerRemoval.Normalize(path), LayerChain.Read(path));
+            }
         });
+    }
+
+    /// <summary>Records on each parent, under the parent's lock, that the scratch layer is prepared on it.</summary>
+    private void AddHolds(string scratch, IReadOnlyList<string> parents, string operation)
+    {
+        string scratchFull = LayerRemoval.Normalize(scratch);
+        foreach (string parent in parents)
+        {
+            string parentFull = LayerRemoval.Normalize(parent);
+            using LayerLock _ = Lock(parentFull, operation);
+            RequireParents([parentFull], operation);
+            ScratchHolds.Add(parentFull, scratchFull);
+        }
+    }
+
+    /// <summary>Takes back a scratch layer's holds on its parents; best effort, as a stale hold keeps nothing busy.</summary>
+    private void ReleaseHolds(string scratchFull, IReadOnlyList<string> parents)
+    {
+        foreach (string parent in parents)
+        {
+            string parentFull = LayerRemoval.Normalize(parent);
+            using IDisposable? parentLock = TryLock(parentFull);
+            try
+            {
+                ScratchHolds.Remove(parentFull, scratchFull);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The parent may be gone or read-only; the hold is disowned by the scratch's state anyway.
+            }
+        }
+    }
+
+    /// <summary>Takes a layer's lock if it is free right now; <see langword="null"/> if another operation holds it.</summary>
+    private LayerLock? TryLock(string path)
+    {
+        try
+        {
+            return LayerLock.Acquire(path, "hcsshim::DestroyLayer", TimeSpan.Zero);
+        }
+        catch (HcsException)
+        {
+            return null;
+        }
     }
 
     internal static string MountPathOf(string path) => Path.Combine(Path.GetFullPath(path), MountFolder);
@@ -492,7 +559,7 @@ public sealed class PortableLayerStore : ILayerStore
             }
             catch
             {
-                RemoveTree(folder);
+                LayerRemoval.RemoveOwnFolder(folder);
                 throw;
             }
         }
@@ -517,7 +584,7 @@ public sealed class PortableLayerStore : ILayerStore
         }
         catch
         {
-            RemoveTree(folder);
+            LayerRemoval.RemoveOwnFolder(folder);
             throw;
         }
     }
@@ -538,44 +605,17 @@ public sealed class PortableLayerStore : ILayerStore
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         string directory = Path.GetDirectoryName(full) ?? full;
         Directory.CreateDirectory(directory);
-        return Path.Combine(directory, "." + Path.GetFileName(full) + TemporaryMarker + Guid.NewGuid().ToString("N")[..12]);
+        return Path.Combine(directory, "." + Path.GetFileName(full) + LayerRemoval.TemporaryMarker + Guid.NewGuid().ToString("N")[..12]);
     }
 
     /// <summary>
-    /// Removes what writers of this layer that died (killed, crashed) left beside it. Only called under the layer's
-    /// lock, which a live writer holds until it commits or is disposed, so every leftover belongs to a dead one.
+    /// Removes what writers and removals of this layer that died (killed, crashed) left beside it. Only called under
+    /// the layer's lock, which a live writer holds until it commits or is disposed, so every leftover belongs to a dead one.
     /// </summary>
     private static void RemoveLeftovers(string path)
     {
-        foreach (string leftover in Leftovers(path).ToList())
-        {
-            RemoveTree(leftover);
-        }
-    }
-
-    private static IEnumerable<string> Leftovers(string path)
-    {
-        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-        string? directory = Path.GetDirectoryName(full);
-        return directory is null || !Directory.Exists(directory)
-            ? []
-            : Directory.EnumerateDirectories(directory, "." + Path.GetFileName(full) + TemporaryMarker + "*");
-    }
-
-    internal static void RemoveTree(string path)
-    {
-        if (!Directory.Exists(path) && !File.Exists(path))
-        {
-            return;
-        }
-
-        using LayerRoot root = LayerRoot.Open(path);
-        foreach ((string name, _) in root.List(string.Empty))
-        {
-            root.RemoveAll(name);
-        }
-
-        Directory.Delete(path);
+        string full = LayerRemoval.Normalize(path);
+        LayerRemoval.SweepLeftovers(Path.GetDirectoryName(full)!, Path.GetFileName(full), _ => null);
     }
 
     private static void RequireAbsentOrEmpty(string path, string operation)

@@ -96,7 +96,7 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         try
         {
             _writer.Dispose();
-            PortableLayerStore.RemoveTree(_folder);
+            LayerRemoval.RemoveOwnFolder(_folder);
         }
         finally
         {

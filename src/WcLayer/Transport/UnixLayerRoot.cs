@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -83,10 +84,9 @@ internal sealed class UnixLayerRoot : LayerRoot
             }
 
             int parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "open");
-
-            // O_NONBLOCK: opening a FIFO (or a device) that someone placed in a layer must not block; the type check
-            // below then refuses it. Regular files ignore the flag.
-            int flags = (write && !directory ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC | (directory ? O_DIRECTORY : O_NONBLOCK);
+            // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; what is not a regular
+            // file or a directory is refused below (on those two the flag changes nothing).
+            int flags = (write && !directory ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (directory ? O_DIRECTORY : 0);
             int fd = openat(parent, parts[^1], flags, 0);
             if (fd < 0)
             {
@@ -95,10 +95,11 @@ internal sealed class UnixLayerRoot : LayerRoot
             }
 
             var handle = new SafeFileHandle(fd, ownsHandle: true);
-            if (!directory && !IsRegularFile(fd))
+            if (!directory && Stat(handle, relativePath).Kind is not (LayerFileKind.File or LayerFileKind.Directory))
             {
                 handle.Dispose();
-                throw new InvalidDataException($"{Describe(relativePath)}: not a regular file (a FIFO, socket or device cannot be part of a Windows layer).");
+                throw new LayerPathException("open", Describe(relativePath), Win32Error.CantAccessFile,
+                    "it is not a regular file or a directory (a FIFO, socket or device cannot be part of a layer)");
             }
 
             return handle;
@@ -305,6 +306,13 @@ internal sealed class UnixLayerRoot : LayerRoot
 
         try
         {
+            // A file system mounted inside the tree (a bind mount of a home, say) is never emptied by a removal.
+            if (IsMountRoot(child))
+            {
+                throw new LayerPathException("remove", Describe(pathForMessages), Win32Error.Busy,
+                    "a file system is mounted there; unmount it first (nothing below it was removed)");
+            }
+
             foreach ((string entry, _) in ListDescriptor(child, pathForMessages))
             {
                 RemoveAt(child, entry, pathForMessages + "/" + entry);
@@ -366,12 +374,6 @@ internal sealed class UnixLayerRoot : LayerRoot
         }
 
         return names;
-    }
-
-    private static unsafe bool IsRegularFile(int fd)
-    {
-        StatxBuffer buffer;
-        return statx(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, &buffer) == 0 && (buffer.Mode & S_IFMT) == S_IFREG;
     }
 
     private static unsafe bool IsDirectoryEntry(int directory, string name)
@@ -674,6 +676,84 @@ internal sealed class UnixLayerRoot : LayerRoot
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="name"/> in the directory <paramref name="parentFullPath"/> as a root without following a
+    /// link at <paramref name="name"/> itself; <see langword="null"/> if nothing is there.
+    /// </summary>
+    /// <exception cref="LayerPathException"><c>ERROR_REPARSE_POINT_ENCOUNTERED</c> for a link, <c>ERROR_DIRECTORY</c> for anything else that is not a directory.</exception>
+    internal static UnixLayerRoot? OpenEntryNoFollow(SafeFileHandle parent, string parentFullPath, string name)
+    {
+        string fullPath = parentFullPath.EndsWith('/') ? parentFullPath + name : parentFullPath + "/" + name;
+        int fd = openat((int)parent.DangerousGetHandle(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd >= 0)
+        {
+            return new UnixLayerRoot(fullPath, new SafeFileHandle(fd, ownsHandle: true));
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno == ENOENT)
+        {
+            return null;
+        }
+
+        if (errno is ELOOP or ENOTDIR)
+        {
+            bool link = IsSymbolicLink((int)parent.DangerousGetHandle(), name);
+            throw new LayerPathException("open", fullPath, link ? Win32Error.ReparsePointEncountered : Win32Error.Directory,
+                link ? "it is a symbolic link" : "it is not a directory");
+        }
+
+        throw new LayerPathException("open", fullPath, ToWin32(errno, true));
+    }
+
+    /// <summary>The descriptor number of the root directory, for <c>/proc/self/fd</c>.</summary>
+    internal int DescriptorNumber => (int)_root.DangerousGetHandle();
+
+    /// <summary>The kernel's identity of the root directory: device and inode.</summary>
+    internal unsafe (ulong Device, ulong Inode, bool IsMountRoot) Identity()
+    {
+        StatxBuffer buffer;
+        if (statx((int)_root.DangerousGetHandle(), string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, &buffer) != 0)
+        {
+            throw new LayerPathException("stat", FullPath, ToWin32(Marshal.GetLastPInvokeError(), true));
+        }
+
+        return (((ulong)buffer.DeviceMajor << 32) | buffer.DeviceMinor, buffer.Inode, buffer.IsMountRoot);
+    }
+
+    /// <summary>Reads a small regular file, never through a link; <see langword="null"/> if it is absent.</summary>
+    internal byte[]? ReadSmallFile(string relativePath, int maxLength)
+    {
+        FileStream stream;
+        try
+        {
+            stream = OpenFile(relativePath);
+        }
+        catch (LayerPathException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+
+        using (stream)
+        {
+            if (Stat(stream.SafeFileHandle, relativePath).Kind != LayerFileKind.File || stream.Length > maxLength)
+            {
+                throw new LayerPathException("read", Describe(relativePath), Win32Error.InvalidParameter,
+                    string.Create(CultureInfo.InvariantCulture, $"it is not a regular file of at most {maxLength} bytes"));
+            }
+
+            var bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+    }
+
+    private static unsafe bool IsMountRoot(int fd)
+    {
+        StatxBuffer buffer;
+        return statx(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, &buffer) == 0 && buffer.IsMountRoot;
     }
 
     /// <summary>Walks to a directory below the root without following links; returns a descriptor this root owns.</summary>

@@ -9,7 +9,7 @@ namespace WcLayer.Tests.Oci;
 /// <summary>Malformed and malicious tars: only <see cref="InvalidDataException"/> naming the entry, nothing written past the error.</summary>
 public class HostileTarTests
 {
-    private static byte[] Tar(params (string Name, TarEntryType Type, string? Link, Dictionary<string, string>? Pax)[] entries)
+    internal static byte[] Tar(params (string Name, TarEntryType Type, string? Link, Dictionary<string, string>? Pax)[] entries)
     {
         var output = new MemoryStream();
         using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
@@ -34,7 +34,7 @@ public class HostileTarTests
         return output.ToArray();
     }
 
-    private static async Task<InvalidDataException> ImportFailsAsync(byte[] tar)
+    internal static async Task<InvalidDataException> ImportFailsAsync(byte[] tar)
     {
         using var writer = new MemoryLayerWriter();
         return await Assert.ThrowsAsync<InvalidDataException>(() => OciLayer.WriteLayerFromTarAsync(new MemoryStream(tar), writer));
@@ -118,9 +118,22 @@ public class HostileTarTests
     [Fact]
     public async Task RawSdWinsOverLegacySddl()
     {
-        byte[] tar = Tar(("Files/a", TarEntryType.RegularFile, null, new() { ["MSWINDOWS.sd"] = "O:BA", ["MSWINDOWS.rawsd"] = "AQID" }));
+        byte[] raw = WcLayer.Win32.SecurityDescriptor.ParseSddl("O:SYG:SYD:(A;;FA;;;SY)").ToBinary();
+        byte[] tar = Tar(("Files/a", TarEntryType.RegularFile, null, new() { ["MSWINDOWS.sd"] = "O:BA", ["MSWINDOWS.rawsd"] = Convert.ToBase64String(raw) }));
         using var reader = new LayerTarReader(new MemoryStream(tar));
-        Assert.Equal(new byte[] { 1, 2, 3 }, (await reader.GetNextEntryAsync())!.SecurityDescriptor);
+        Assert.Equal(raw, (await reader.GetNextEntryAsync())!.SecurityDescriptor);
+    }
+
+    [Fact]
+    public async Task A_truncated_security_descriptor_is_refused_naming_the_entry()
+    {
+        byte[] raw = WcLayer.Win32.SecurityDescriptor.ParseSddl("O:SYG:SYD:(A;;FA;;;SY)").ToBinary();
+        byte[] tar = Tar(("Files/a", TarEntryType.RegularFile, null, new() { ["MSWINDOWS.rawsd"] = Convert.ToBase64String(raw.AsSpan(0, raw.Length - 4)) }));
+
+        InvalidDataException e = await ImportFailsAsync(tar);
+
+        Assert.Contains("'Files/a'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not a valid self-relative security descriptor", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

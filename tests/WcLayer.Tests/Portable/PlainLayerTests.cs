@@ -172,7 +172,7 @@ public abstract class PlainLayerTests(ScratchMode mode) : IDisposable
         }
 
         Exception? error = await Task.Run(() => Record.Exception(() => _store.Store.ExportLayer(layer, _store.PathOf("out"), []))).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Contains("fifo", Assert.IsType<InvalidDataException>(error).Message, StringComparison.Ordinal);
+        Assert.Contains("fifo", Assert.IsType<LayerPathException>(error).Message, StringComparison.Ordinal);
     }
 
     [Fact]

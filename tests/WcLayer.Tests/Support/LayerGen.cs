@@ -29,7 +29,12 @@ public static class LayerGen
     private static readonly Gen<FileAttributes> FileAttrs =
         Gen.Int[0, 15].Select(i => (FileAttributes)(i & 0x7) | ((i & 8) != 0 ? FileAttributes.Archive : 0));
 
-    private static readonly Gen<byte[]?> Sd = Gen.Byte.Array[0, 80].Select(b => b.Length < 20 ? null : b);
+    // Valid self-relative descriptors only: importers refuse malformed ones, as Windows' BackupWrite does.
+    private static readonly Gen<byte[]?> Sd = Gen.Select(Gen.Int[0, 4], Gen.Int[0, 4].Select(i => new[] { "BA", "SY", "BU", "WD", "S-1-5-21-1-2-3-1001" }[i]), Gen.UInt, Gen.Bool)
+        .Select((kind, owner, mask, protectedDacl) => kind == 0
+            ? null
+            : WcLayer.Win32.SecurityDescriptor.ParseSddl(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"O:{owner}G:SYD:{(protectedDacl ? "P" : string.Empty)}(A;;0x{mask & 0x1F01FF:x};;;BU)(A;OICI;FA;;;{owner})")).ToBinary());
 
     private static readonly Gen<ExtendedAttribute[]> Eas =
         Gen.Dictionary(Gen.String[Gen.Char["ABCDEFGHIJKLMNOPQRSTUVWXYZ$._"], 1, 20], Gen.Byte.Array[0, 40])[0, 3]

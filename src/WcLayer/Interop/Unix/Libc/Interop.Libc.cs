@@ -16,10 +16,10 @@ internal static partial class Interop
         internal const int O_CREAT = 0x40;
         internal const int O_EXCL = 0x80;
         internal const int O_TRUNC = 0x200;
+        internal const int O_NONBLOCK = 0x800;
         internal const int O_DIRECTORY = 0x10000;
         internal const int O_NOFOLLOW = 0x20000;
         internal const int O_CLOEXEC = 0x80000;
-        internal const int O_NONBLOCK = 0x800;
 
         internal const int MNT_DETACH = 0x2;
 
