@@ -22,7 +22,8 @@ mkdir -p "$BENCH_DIR"
 B=$(cd "$BENCH_DIR" && pwd)
 aot() { # aot SOURCE-DIR OUT-DIR: native AOT publish of the CLI
     dotnet publish "$1/src/WcLayer.Cli/WcLayer.Cli.csproj" -c Release -r linux-x64 -p:PublishAot=true -nologo -v q -o "$2" 2>&1 | grep -E ' error |rror\(s\)' || true
-    [[ -x "$2/wclayer" ]] || { echo "native AOT build of $1 failed" >&2; exit 1; }
+    [[ -x "$2/WcLayer.Cli" ]] || { echo "native AOT build of $1 failed" >&2; exit 1; }
+    ln -sf WcLayer.Cli "$2/wclayer"
 }
 echo "== building (before any measurement: the machine has few cores)"
 dotnet build "$ROOT/bench/WcLayer.Benchmarks/WcLayer.Benchmarks.csproj" -c Release -nologo -v q 2>&1 | grep -E ' error |rror\(s\)' || true

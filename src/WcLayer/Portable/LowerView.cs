@@ -13,6 +13,7 @@ internal sealed class LowerView : IDisposable
     private readonly UnixLayerRoot[] _roots;
     private readonly HashSet<string>?[] _tombstones;
     private Dictionary<string, List<string>>? _hardLinks;
+    private readonly Dictionary<string, Dictionary<string, string>> _spellings = new(StringComparer.Ordinal);
 
     public LowerView(IReadOnlyList<string> parents)
     {
@@ -87,6 +88,37 @@ internal sealed class LowerView : IDisposable
 
             return _hardLinks;
         }
+    }
+
+    /// <summary>The spelling the parents give a name in a directory (<c>/</c> separators), ignoring case; <see langword="null"/> if none has it.</summary>
+    public string? Spelling(string directory, string name)
+    {
+        if (!_spellings.TryGetValue(directory, out Dictionary<string, string>? names))
+        {
+            names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            string source = directory.Length == 0 ? TransportPath.Files : TransportPath.Files + "/" + directory;
+            foreach (UnixLayerRoot root in _roots)
+            {
+                try
+                {
+                    if (root.Stat(source) is { IsDirectory: true })
+                    {
+                        foreach ((string child, _) in root.List(source))
+                        {
+                            names.TryAdd(child, child);
+                        }
+                    }
+                }
+                catch (LayerPathException)
+                {
+                    // A link or file on the way: nothing there in this layer.
+                }
+            }
+
+            _spellings[directory] = names;
+        }
+
+        return names.TryGetValue(name, out string? spelling) ? spelling : null;
     }
 
     public void Dispose()

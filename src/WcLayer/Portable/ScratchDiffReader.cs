@@ -68,7 +68,7 @@ internal sealed class ScratchDiffReader : ILayerReader
                 FindAliases(string.Empty);
             }
 
-            List<Change> changes = overlay ? VisitUpper(string.Empty) : VisitCopy(string.Empty);
+            List<Change> changes = overlay ? VisitUpper(string.Empty, [string.Empty]) : VisitCopy(string.Empty, [string.Empty]);
             if (changes.Count > 0)
             {
                 _plan.Add(new Change(string.Empty, ChangeKind.Directory));
@@ -114,9 +114,9 @@ internal sealed class ScratchDiffReader : ILayerReader
         _currentLink = new LayerLinkInfo(status.NumberOfLinks, status.FileId);
         return change.Kind switch
         {
-            ChangeKind.Directory => OpenDirectory(name, change.Path, status),
-            ChangeKind.SymbolicLink => OpenSymbolicLink(name, change.Path, status),
-            _ => OpenFile(name, source, status),
+            ChangeKind.Directory => OpenDirectory(name, source, change.Path, status),
+            ChangeKind.SymbolicLink => OpenSymbolicLink(name, source, change.Path, status),
+            _ => OpenFile(name, source, change.Path, status),
         };
     }
 
@@ -199,49 +199,72 @@ internal sealed class ScratchDiffReader : ILayerReader
         }
     }
 
-    /// <summary>Overlay mode: every entry of the upper directory is a change; whiteouts and replaced directories are tombstones.</summary>
-    private List<Change> VisitUpper(string directory)
+    /// <summary>
+    /// Overlay mode: every entry of the upper directory is a change; whiteouts and replaced directories are tombstones.
+    /// <paramref name="physical"/> are the upper directories that make up the logical directory (more than one when
+    /// a user made <c>WINDOWS/</c> next to <c>Windows/</c>: NTFS merges them).
+    /// </summary>
+    private List<Change> VisitUpper(string logical, IReadOnlyList<string> physical)
     {
         var tombstones = new List<Change>();
         var changes = new List<Change>();
-        List<string> children = StatOrNull(directory) is { IsDirectory: true } ? SortedChildren(directory) : [];
-        if (_aliasChildren.TryGetValue(directory, out HashSet<string>? aliasNames))
+        var members = new List<Member>();
+        foreach (string directory in physical)
         {
-            children = [.. children.Union(aliasNames, StringComparer.Ordinal).Order(Utf8OrdinalComparer.Instance)];
+            foreach (string childName in SortedChildren(directory))
+            {
+                string path = Join(directory, childName);
+                LayerFileStatus status = StatOrNull(path) ?? throw new LayerPathException("stat", _root.Describe(path), Win32Error.FileNotFound);
+                if (status.IsWhiteout)
+                {
+                    tombstones.Add(new Change(Join(logical, _lower.Spelling(logical, childName) ?? childName), ChangeKind.Tombstone));
+                    continue;
+                }
+
+                members.Add(new Member(childName, path, status));
+            }
         }
 
-        foreach (string childName in children)
+        if (_aliasChildren.TryGetValue(logical, out HashSet<string>? aliasNames))
         {
-            string path = Join(directory, childName);
-            if (StatOrNull(path) is not { } status)
+            foreach (string alias in aliasNames)
+            {
+                if (!members.Any(m => string.Equals(m.Name, alias, StringComparison.OrdinalIgnoreCase)))
+                {
+                    members.Add(new Member(alias, null, null));
+                }
+            }
+        }
+
+        var deleted = new HashSet<string>(tombstones.Select(t => t.Path), StringComparer.OrdinalIgnoreCase);
+        foreach ((string path, List<Member> group) in Group(logical, members, name => deleted.Contains(Join(logical, name)) ? null : _lower.Spelling(logical, name)))
+        {
+            LowerEntry? lower = _lower.Find(path);
+            Member first = group[0];
+            if (first.Status is null)
             {
                 // Only below for now: another name of a changed hard-linked file, or a directory above one.
-                changes.Add(_aliases.TryGetValue(path, out string? changed) ? new Change(path, ChangeKind.File, changed) : new Change(path, ChangeKind.Directory));
-                if (changed is null)
+                bool isAlias = _aliases.TryGetValue(path, out string? changed);
+                changes.Add(isAlias ? new Change(path, ChangeKind.File, changed) : new Change(path, ChangeKind.Directory));
+                if (!isAlias)
                 {
-                    changes.AddRange(VisitUpper(path));
+                    changes.AddRange(VisitUpper(path, []));
                 }
 
                 continue;
             }
 
-            if (status.IsWhiteout)
-            {
-                tombstones.Add(new Change(path, ChangeKind.Tombstone));
-                continue;
-            }
-
-            LowerEntry? lower = _lower.Find(path);
-            switch (status.Kind)
+            switch (first.Status.Value.Kind)
             {
                 case LayerFileKind.Directory:
-                    if (lower is { } l && (!l.Status.IsDirectory || IsOpaque(path)))
+                    // overlayfs marks every directory it creates opaque; only one at the parents' own spelling replaces theirs.
+                    if (lower is { } l && (!l.Status.IsDirectory || group.Any(m => m.Physical is { } d && Join(logical, m.Name) == path && IsOpaque(d))))
                     {
                         tombstones.Add(new Change(path, ChangeKind.Tombstone));
                     }
 
-                    changes.Add(new Change(path, ChangeKind.Directory));
-                    changes.AddRange(VisitUpper(path));
+                    changes.Add(new Change(path, ChangeKind.Directory, first.Physical));
+                    changes.AddRange(VisitUpper(path, [.. group.Where(m => m.Physical is not null).Select(m => m.Physical!)]));
                     break;
                 case LayerFileKind.File or LayerFileKind.SymbolicLink:
                     if (lower is { Status.IsDirectory: true })
@@ -249,79 +272,124 @@ internal sealed class ScratchDiffReader : ILayerReader
                         tombstones.Add(new Change(path, ChangeKind.Tombstone));
                     }
 
-                    changes.Add(new Change(path, status.Kind == LayerFileKind.File ? ChangeKind.File : ChangeKind.SymbolicLink));
+                    changes.Add(new Change(path, first.Status.Value.Kind == LayerFileKind.File ? ChangeKind.File : ChangeKind.SymbolicLink, first.Physical));
                     break;
                 default:
-                    throw new InvalidDataException($"{_root.Describe(path)}: only files, directories and symbolic links can be part of a Windows layer.");
+                    throw new InvalidDataException($"{_root.Describe(first.Physical!)}: only files, directories and symbolic links can be part of a Windows layer.");
             }
         }
 
+        tombstones.Sort((x, y) => Utf8OrdinalComparer.Instance.Compare(x.Path, y.Path));
         tombstones.AddRange(changes);
         return tombstones;
     }
 
-    /// <summary>Copy modes: what differs from the materialized view.</summary>
-    private List<Change> VisitCopy(string directory)
+    /// <summary>Copy modes: what differs from the materialized view (of each physical directory making up the logical one).</summary>
+    private List<Change> VisitCopy(string logical, IReadOnlyList<string> physical)
     {
         var tombstones = new List<Change>();
         var changes = new List<Change>();
-        var present = new Dictionary<string, LayerFileStatus>(StringComparer.Ordinal);
-        List<string> children = SortedChildren(directory);
-        foreach (string childName in children)
+        var members = new List<Member>();
+        foreach (string directory in physical)
         {
-            string path = Join(directory, childName);
-            present[path] = _root.Stat(path) ?? throw new LayerPathException("stat", _root.Describe(path), Win32Error.FileNotFound);
-        }
-
-        if (_manifestChildren.TryGetValue(directory, out List<string>? before))
-        {
-            foreach (string path in before.Order(Utf8OrdinalComparer.Instance))
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string childName in SortedChildren(directory))
             {
-                if (!present.TryGetValue(path, out LayerFileStatus now) || now.Kind != _manifest!.Entries[path].Kind)
+                string path = Join(directory, childName);
+                LayerFileStatus status = _root.Stat(path) ?? throw new LayerPathException("stat", _root.Describe(path), Win32Error.FileNotFound);
+                members.Add(new Member(childName, path, status));
+                if (_manifest!.Entries.TryGetValue(path, out ViewEntry? was) && was.Kind == status.Kind)
                 {
-                    tombstones.Add(new Change(path, ChangeKind.Tombstone));
+                    present.Add(path);
+                }
+            }
+
+            if (_manifestChildren.TryGetValue(directory, out List<string>? before))
+            {
+                foreach (string path in before.Where(p => !present.Contains(p)))
+                {
+                    tombstones.Add(new Change(Join(logical, path[(path.LastIndexOf('/') + 1)..]), ChangeKind.Tombstone));
                 }
             }
         }
 
-        foreach (string childName in children)
+        foreach ((string path, List<Member> group) in Group(logical, members, name => members.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase) && _manifest!.Entries.ContainsKey(m.Physical!))?.Name))
         {
-            string path = Join(directory, childName);
-            LayerFileStatus status = present[path];
-            _manifest!.Entries.TryGetValue(path, out ViewEntry? was);
+            Member first = group[0];
+            LayerFileStatus status = first.Status!.Value;
+            _manifest!.Entries.TryGetValue(first.Physical!, out ViewEntry? was);
             bool same = was is not null && was.Kind == status.Kind;
             switch (status.Kind)
             {
                 case LayerFileKind.Directory:
-                    List<Change> below = VisitCopy(path);
+                    List<Change> below = VisitCopy(path, [.. group.Select(m => m.Physical!)]);
                     if (!same || below.Count > 0)
                     {
-                        changes.Add(new Change(path, ChangeKind.Directory));
+                        changes.Add(new Change(path, ChangeKind.Directory, first.Physical));
                         changes.AddRange(below);
                     }
 
                     break;
                 case LayerFileKind.SymbolicLink:
-                    if (!same || was!.LinkTarget != _root.ReadSymbolicLink(path))
+                    if (!same || was!.LinkTarget != _root.ReadSymbolicLink(first.Physical!))
                     {
-                        changes.Add(new Change(path, ChangeKind.SymbolicLink));
+                        changes.Add(new Change(path, ChangeKind.SymbolicLink, first.Physical));
                     }
 
                     break;
                 case LayerFileKind.File:
                     if (!same || !was!.IsUnchanged(status))
                     {
-                        changes.Add(new Change(path, ChangeKind.File));
+                        changes.Add(new Change(path, ChangeKind.File, first.Physical));
                     }
 
                     break;
                 default:
-                    throw new InvalidDataException($"{_root.Describe(path)}: only files, directories and symbolic links can be part of a Windows layer.");
+                    throw new InvalidDataException($"{_root.Describe(first.Physical!)}: only files, directories and symbolic links can be part of a Windows layer.");
             }
         }
 
+        tombstones.Sort((x, y) => Utf8OrdinalComparer.Instance.Compare(x.Path, y.Path));
         tombstones.AddRange(changes);
         return tombstones;
+    }
+
+    /// <summary>
+    /// Groups a directory's entries as NTFS sees them, ignoring case, in UTF-8 order of the name each is exported
+    /// under: the spelling the parents have (<paramref name="parentSpelling"/>), else the first. Names that differ
+    /// only in case may only be directories, which merge; the parents' entry counts while it is not deleted.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Two entries that are not both directories differ only in case.</exception>
+    private List<(string Path, List<Member> Group)> Group(string logical, List<Member> members, Func<string, string?> parentSpelling)
+    {
+        var groups = new List<(string, List<Member>)>();
+        foreach (IGrouping<string, Member> grouping in members.GroupBy(m => m.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            List<Member> group = [.. grouping.OrderBy(m => m.Name, Utf8OrdinalComparer.Instance)];
+            string? spelling = parentSpelling(group[0].Name);
+            string name = spelling ?? group[0].Name;
+            string path = Join(logical, name);
+
+            // In overlay mode the parents' entry shows beside an upper one of another spelling.
+            bool parentBeside = spelling is not null && _manifest is null && !group.Any(m => m.Name == spelling) && _lower.Find(path) is not null;
+            if (group.Count > 1 || parentBeside)
+            {
+                bool allDirectories = group.All(m => m.Status is null or { IsDirectory: true }) && (!parentBeside || _lower.Find(path) is { Status.IsDirectory: true });
+                if (!allDirectories)
+                {
+                    string other = group.Count > 1 ? _root.Describe(group[1].Physical ?? Join(logical, group[1].Name)) : $"the parent layers' {name}";
+                    throw new InvalidDataException($"{_root.Describe(group[0].Physical ?? path)} and {other} differ only in case: Windows cannot hold both in one directory; rename or remove one.");
+                }
+
+                // The merged directory is read from the member with the parents' spelling when there is one.
+                group.Sort((x, y) => (x.Name == name ? 0 : 1).CompareTo(y.Name == name ? 0 : 1));
+            }
+
+            groups.Add((path, group));
+        }
+
+        groups.Sort((x, y) => Utf8OrdinalComparer.Instance.Compare(x.Item1, y.Item1));
+        return groups;
     }
 
     private List<string> SortedChildren(string directory)
@@ -343,14 +411,14 @@ internal sealed class ScratchDiffReader : ILayerReader
         return UnixLayerRoot.ReadAttribute(handle, PlainFilesTree.OpaqueAttribute, _root.Describe(path)) is [(byte)'y'];
     }
 
-    private LayerEntry OpenDirectory(string name, string path, LayerFileStatus status)
+    private LayerEntry OpenDirectory(string name, string physical, string path, LayerFileStatus status)
     {
-        if (StatOrNull(path) is { IsDirectory: true })
+        if (StatOrNull(physical) is { IsDirectory: true })
         {
-            using SafeFileHandle handle = _root.OpenHandle(path, directory: true);
+            using SafeFileHandle handle = _root.OpenHandle(physical, directory: true);
             if (_root.GetBasicInfo(handle) is { } own)
             {
-                _current = _root.OpenPlainBackupReader(null, handle, includeSecurity: true, _root.Describe(path));
+                _current = _root.OpenPlainBackupReader(null, handle, includeSecurity: true, _root.Describe(physical));
                 return new LayerEntry(name, 0, own);
             }
         }
@@ -367,9 +435,9 @@ internal sealed class ScratchDiffReader : ILayerReader
         return new LayerEntry(name, 0, Defaults(status, FileAttributes.Directory));
     }
 
-    private LayerEntry OpenFile(string name, string path, LayerFileStatus status)
+    private LayerEntry OpenFile(string name, string physical, string path, LayerFileStatus status)
     {
-        FileStream content = _root.OpenFile(path);
+        FileStream content = _root.OpenFile(physical);
         try
         {
             FileBasicInfo info = Defaults(status, FileAttributes.Archive);
@@ -377,7 +445,7 @@ internal sealed class ScratchDiffReader : ILayerReader
             if (_root.GetBasicInfo(content.SafeFileHandle) is { } own)
             {
                 info = info with { CreationTime = own.CreationTime, FileAttributes = Changed(own.FileAttributes) };
-                metadata = _root.GetStreams(content.SafeFileHandle, _root.Describe(path));
+                metadata = _root.GetStreams(content.SafeFileHandle, _root.Describe(physical));
             }
             else if (_lower.Find(path) is { Status.Kind: LayerFileKind.File } lower)
             {
@@ -387,7 +455,7 @@ internal sealed class ScratchDiffReader : ILayerReader
                 metadata = lower.Root.GetStreams(handle, lower.Root.Describe(lower.Source));
             }
 
-            _current = ChangedFileStream.FromMetadata(metadata, content, _root.Describe(path));
+            _current = ChangedFileStream.FromMetadata(metadata, content, _root.Describe(physical));
             return new LayerEntry(name, content.Length, info);
         }
         catch
@@ -397,15 +465,15 @@ internal sealed class ScratchDiffReader : ILayerReader
         }
     }
 
-    private LayerEntry OpenSymbolicLink(string name, string path, LayerFileStatus status)
+    private LayerEntry OpenSymbolicLink(string name, string physical, string path, LayerFileStatus status)
     {
-        if (PlainFilesTree.ReadLink(_root, path) is { } stored)
+        if (PlainFilesTree.ReadLink(_root, physical) is { } stored)
         {
             _current = new MemoryStream(stored.Streams, writable: false);
             return new LayerEntry(name, 0, stored.Info);
         }
 
-        string target = _root.ReadSymbolicLink(path);
+        string target = _root.ReadSymbolicLink(physical);
         string windowsTarget;
         FileAttributes attributes = FileAttributes.ReparsePoint;
         if (target.StartsWith('/'))
@@ -479,6 +547,12 @@ internal sealed class ScratchDiffReader : ILayerReader
 
     /// <param name="Path">The entry's path below <c>Files/</c>.</param>
     /// <param name="Kind">What changed.</param>
-    /// <param name="Source">For another name of a changed hard-linked file: the changed name, whose content it shares.</param>
+    /// <param name="Source">
+    /// Where the entry is read: its path in the upper directory or mount when that differs from <paramref name="Path"/>
+    /// (another case), or for another name of a changed hard-linked file, the changed name, whose content it shares.
+    /// </param>
     private sealed record Change(string Path, ChangeKind Kind, string? Source = null);
+
+    /// <summary>An entry of a directory being diffed: its name, where it is (<see langword="null"/> for an alias not copied up), its status.</summary>
+    private sealed record Member(string Name, string? Physical, LayerFileStatus? Status);
 }

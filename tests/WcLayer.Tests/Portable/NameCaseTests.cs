@@ -43,4 +43,37 @@ public abstract class NameCaseTests(ScratchMode mode) : IDisposable
         Assert.Contains(@"Files\A.txt", e.Message, StringComparison.Ordinal);
         Assert.False(_store.Store.LayerExists(_store.PathOf("base")));
     }
+
+    [Fact]
+    public void ADirectoryMadeInAnotherCaseInTheMountIsExportedUnderTheParentsSpelling()
+    {
+        _store.Layer("base", [], "d:Windows", "f:Windows/win.ini=base");
+        string mount = _store.Mount("s", "base");
+        Directory.CreateDirectory(Path.Combine(mount, "WINDOWS"));
+        File.WriteAllText(Path.Combine(mount, "WINDOWS", "x.txt"), "x");
+        File.WriteAllText(Path.Combine(mount, "Windows", "win.ini"), "changed");
+
+        var names = new List<string>();
+        using (ILayerReader reader = _store.Store.NewLayerReader(_store.PathOf("s"), [_store.PathOf("base")]))
+        {
+            while (reader.Next() is { } entry)
+            {
+                names.Add((entry.IsTombstone ? "-" : "+") + entry.Name);
+            }
+        }
+
+        Assert.Equal(["+Files", @"+Files\Windows", @"+Files\Windows\win.ini", @"+Files\Windows\x.txt"], names);
+    }
+
+    [Fact]
+    public void FilesSideBySideInTheMountThatDifferInCaseAreAnErrorNamingBoth()
+    {
+        _store.Layer("base", [], "f:a.txt=1");
+        string mount = _store.Mount("s", "base");
+        File.WriteAllText(Path.Combine(mount, "A.txt"), "2");
+
+        var e = Assert.Throws<InvalidDataException>(() => _store.Store.NewLayerReader(_store.PathOf("s"), [_store.PathOf("base")]).Dispose());
+        Assert.Contains("A.txt", e.Message, StringComparison.Ordinal);
+        Assert.Contains("a.txt", e.Message, StringComparison.Ordinal);
+    }
 }
