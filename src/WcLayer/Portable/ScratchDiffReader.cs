@@ -237,7 +237,7 @@ internal sealed class ScratchDiffReader : ILayerReader
         }
 
         var deleted = new HashSet<string>(tombstones.Select(t => t.Path), StringComparer.OrdinalIgnoreCase);
-        foreach ((string path, List<Member> group) in Group(logical, members, name => deleted.Contains(Join(logical, name)) ? null : _lower.Spelling(logical, name)))
+        foreach ((string path, List<Member> group) in Group(logical, members, (name, _) => deleted.Contains(Join(logical, name)) ? null : _lower.Spelling(logical, name)))
         {
             LowerEntry? lower = _lower.Find(path);
             Member first = group[0];
@@ -313,7 +313,7 @@ internal sealed class ScratchDiffReader : ILayerReader
             }
         }
 
-        foreach ((string path, List<Member> group) in Group(logical, members, name => members.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase) && _manifest!.Entries.ContainsKey(m.Physical!))?.Name))
+        foreach ((string path, List<Member> group) in Group(logical, members, (_, group) => group.FirstOrDefault(m => _manifest!.Entries.ContainsKey(m.Physical!))?.Name))
         {
             Member first = group[0];
             LayerFileStatus status = first.Status!.Value;
@@ -360,13 +360,13 @@ internal sealed class ScratchDiffReader : ILayerReader
     /// only in case may only be directories, which merge; the parents' entry counts while it is not deleted.
     /// </summary>
     /// <exception cref="InvalidDataException">Two entries that are not both directories differ only in case.</exception>
-    private List<(string Path, List<Member> Group)> Group(string logical, List<Member> members, Func<string, string?> parentSpelling)
+    private List<(string Path, List<Member> Group)> Group(string logical, List<Member> members, Func<string, List<Member>, string?> parentSpelling)
     {
         var groups = new List<(string, List<Member>)>();
         foreach (IGrouping<string, Member> grouping in members.GroupBy(m => m.Name, StringComparer.OrdinalIgnoreCase))
         {
             List<Member> group = [.. grouping.OrderBy(m => m.Name, Utf8OrdinalComparer.Instance)];
-            string? spelling = parentSpelling(group[0].Name);
+            string? spelling = parentSpelling(group[0].Name, group);
             string name = spelling ?? group[0].Name;
             string path = Join(logical, name);
 

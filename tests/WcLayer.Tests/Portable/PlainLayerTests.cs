@@ -246,3 +246,47 @@ public abstract class PlainLayerTests(ScratchMode mode) : IDisposable
         return list;
     }
 }
+
+/// <summary>
+/// Item 5 of issue 8: 200 000 entries in one directory mount and diff. The copy mode is the one that reads every entry
+/// (overlay mounts in O(1) and diffs the upper directory); it was quadratic (the view manifest was scanned per entry).
+/// </summary>
+public sealed class LargeDirectoryTests
+{
+    [Fact]
+    public void TwoHundredThousandEntriesInOneDirectoryMountAndDiffInCopyMode()
+    {
+        const int Count = 200_000;
+        using var store = new StoreFixture(ScratchMode.Copy);
+        string layer = store.PathOf("base");
+        byte[] stream = StoreFixture.FileStream([]);
+        using (ILayerWriter writer = store.Store.NewLayerWriter(layer, []))
+        {
+            writer.Add("Files", StoreFixture.DirInfo);
+            writer.Add(@"Files\big", StoreFixture.DirInfo);
+            for (int i = 0; i < Count; i++)
+            {
+                writer.Add($@"Files\big\f{i:D6}", StoreFixture.FileInfo);
+                writer.Write(stream);
+            }
+
+            writer.Commit();
+        }
+
+        string mount = store.Mount("s", "base");
+        Assert.Equal(Count, Directory.EnumerateFiles(Path.Combine(mount, "big")).Count());
+        File.WriteAllText(Path.Combine(mount, "big", "f100000"), "changed");
+        File.Delete(Path.Combine(mount, "big", "f199999"));
+
+        var names = new List<string>();
+        using (ILayerReader reader = store.Store.NewLayerReader(store.PathOf("s"), [layer]))
+        {
+            while (reader.Next() is { } entry)
+            {
+                names.Add((entry.IsTombstone ? "-" : "+") + entry.Name);
+            }
+        }
+
+        Assert.Equal(["+Files", @"+Files\big", @"-Files\big\f199999", @"+Files\big\f100000"], names);
+    }
+}
