@@ -12,9 +12,10 @@ public sealed class StoreFixture : IDisposable
     public static readonly byte[] FileSecurity = Convert.FromBase64String("AQAEgBQAAAAkAAAAAAAAADAAAAABAgAAAAAABSAAAAAgAgAAAQEAAAAAAAUSAAAAAgBMAAMAAAAAABgA/wEfAAECAAAAAAAFIAAAACACAAAAABQA/wEfAAEBAAAAAAAFEgAAAAAAGACpABIAAQIAAAAAAAUgAAAAIQIAAA==");
 
     /// <param name="mode">How scratch layers are mounted: overlay (needs root, as in CI) or a copy mode.</param>
-    public StoreFixture(ScratchMode mode = ScratchMode.Auto)
+    /// <param name="parent">Where the store's temporary folder goes; <see langword="null"/> for the system's temporary folder.</param>
+    public StoreFixture(ScratchMode mode = ScratchMode.Auto, string? parent = null)
     {
-        Root = Directory.CreateTempSubdirectory("wclayer-store-").FullName;
+        Root = parent is null ? Directory.CreateTempSubdirectory("wclayer-store-").FullName : Directory.CreateDirectory(System.IO.Path.Combine(parent, "store")).FullName;
         Mode = mode;
         Store = new PortableLayerStore(new PortableLayerStoreOptions { LockTimeout = TimeSpan.FromSeconds(5), BaseImagesRoot = Root, ScratchMode = mode });
     }
