@@ -36,11 +36,11 @@ if [[ $MAIN == 1 && ! -x "$B/main-aot/wclayer" ]]; then
 fi
 
 cleanup() {
-    for d in "$B"/*/; do
+    for d in "$B"/layers/*/; do
         [[ -d "$d/mount" ]] && { umount "$d/mount" 2>/dev/null || true; }
     done
     if [[ "${KEEP:-0}" != 1 ]]; then
-        rm -rf "${B:?}"/{layers,main-layers,dir,time,log,out.tar,*.runs}
+        rm -rf "${B:?}"/{layers,main-layers,dir,time,log,changed,out.tar,*.runs}
     fi
 }
 trap cleanup EXIT
@@ -86,7 +86,8 @@ for size in $SIZES; do
         measure "mount-$size" bash -c "'$W' create -l '$L/child' -l '$L/base' -l '$L/empty' '$L/s' && '$W' mount '$L/s'"
         grep -q overlay "$B/log" || { echo "not mounted in overlay mode: $(cat "$B/log")" >&2; exit 1; }
         # Change 10 files of the base (their data and Windows metadata come up with them), outside the measurement.
-        find "$L/s/mount" -type f -name '*' | head -10 | while read -r f; do echo changed >> "$f"; done
+        { find "$L/s/mount" -type f || true; } | head -10 > "$B/changed" || true
+        while read -r f; do echo changed >> "$f"; done < "$B/changed"
         measure "export-$size" "$W" export -o "$B/out.tar" "$L/s"
         entries=$(tar -tf "$B/out.tar" 2>/dev/null | wc -l)
         "$W" remove "$L/s"
