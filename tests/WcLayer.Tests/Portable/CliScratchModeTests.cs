@@ -56,6 +56,25 @@ public sealed class CliScratchModeTests : IDisposable
         Assert.Equal(SecurityDescriptorOf(childEntries, "Files/Windows/win.ini"), SecurityDescriptorOf(diffEntries, "Files/Windows/win.ini"));
     }
 
+    [Fact]
+    public async Task UnmountRemovesOnlyTheLinkMountMade()
+    {
+        await File.WriteAllBytesAsync(_temp["base.tar"], await LayerTars.CreateBaseAsync());
+        Assert.Equal(0, (await CliRunner.RunAsync(["import", "-i", _temp["base.tar"], _temp["base"]])).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(["create", "-l", _temp["base"], _temp["scratch"]])).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(["mount", _temp["scratch"], _temp["target"]])).ExitCode);
+        Directory.CreateDirectory(_temp["canary"]);
+        File.CreateSymbolicLink(_temp["other"], _temp["canary"]);
+
+        CliResult wrong = await CliRunner.RunAsync(["unmount", _temp["scratch"], _temp["other"]]);
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("nothing was removed", Assert.Single(wrong.ErrorLines), StringComparison.Ordinal);
+        Assert.NotNull(new FileInfo(_temp["other"]).LinkTarget);
+
+        Assert.Equal(0, (await CliRunner.RunAsync(["unmount", _temp["scratch"], _temp["target"]])).ExitCode);
+        Assert.False(File.Exists(_temp["target"]) || Directory.Exists(_temp["target"]));
+    }
+
     private static string SecurityDescriptorOf(string[] entries, string name) =>
         entries.Single(e => e.StartsWith(name + " ", StringComparison.Ordinal)).Split(" sd=")[1].Split(' ')[0];
 }
