@@ -16,15 +16,25 @@ internal static class CopyView
     private static readonly string[] CopiedAttributes = [UnixLayerRoot.BasicInfoAttribute, UnixLayerRoot.StreamsAttribute, UnixLayerRoot.StreamsBlobAttribute];
     private static readonly string[] CopiedLinkAttributes = [PlainFilesTree.LinkBasicInfoAttribute, PlainFilesTree.LinkStreamsAttribute, PlainFilesTree.LinkStreamsBlobAttribute];
 
-    /// <summary>Whether files of <paramref name="parent"/> can be reflinked into <paramref name="scratchPath"/> (same file system, and it supports <c>FICLONE</c>).</summary>
+    /// <summary>
+    /// Whether files of <paramref name="parent"/> can be reflinked into <paramref name="scratchPath"/>: one file system
+    /// (same device), and it supports <c>FICLONE</c> (probed with two files in the scratch folder; the parent is never written).
+    /// </summary>
     public static bool CanReflink(string scratchPath, string parent)
     {
+        using (LayerRoot scratch = LayerRoot.Open(scratchPath))
+        using (LayerRoot layer = LayerRoot.Open(parent))
+        {
+            if (scratch.Stat(string.Empty) is not { } a || layer.Stat(string.Empty) is not { } b || (a.FileId >> 64) != (b.FileId >> 64))
+            {
+                return false;
+            }
+        }
+
         string probe = Path.Combine(scratchPath, ".reflink-probe");
-        string source = Path.Combine(parent, ".wclayer-reflink-probe-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            // The probe source lives in the parent folder (not in a layer tree): a clone works only within one file system.
-            using var from = new FileStream(source, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            using var from = new FileStream(probe + "-source", FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
             from.WriteByte(1);
             from.Flush();
             using var to = new FileStream(probe, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
