@@ -20,7 +20,8 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
     private readonly SafeFileHandle _handle;
     private readonly string _pathForMessages;
     private readonly MemoryStream _metadata = new();
-    private readonly byte[] _header = new byte[MaxHeaderSize];
+    // Grown only for a header with a long stream name: one writer per file, most headers are 20 bytes.
+    private byte[] _header = new byte[256];
     private int _headerLength;
     private int _headerNeeded = BackupStreamHeader.FixedSize;
     private long _bodyRemaining;
@@ -132,6 +133,11 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
 
             if (full > _headerNeeded)
             {
+                if (full > _header.Length)
+                {
+                    Array.Resize(ref _header, Math.Min(MaxHeaderSize, Math.Max(full, _header.Length * 2)));
+                }
+
                 _headerNeeded = full;
                 return;
             }
