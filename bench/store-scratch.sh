@@ -4,7 +4,9 @@
 #   export       : wclayer export -o out.tar s after 10 files changed       (walks only the overlay's upper dir)
 #   import       : wclayer import of the base tar, this branch vs main's build vs tar -xf of the same tar
 # on generated bases of 256 MiB / 12 500 files ("quarter") and 1 GiB / 50 000 files ("many"), each with a small
-# child layer (500 files, 10 MiB) on top. Median wall time of N runs and the peak RSS of all runs (GNU time), one run.
+# child layer (500 files, 10 MiB) on top. Median wall and CPU (user + system) time of N runs and the peak RSS of all
+# runs (GNU time), all in one run. On a shared virtual disk the wall time of writing a layer swings with other work;
+# the CPU time does not, so both are reported.
 # Usage: bench/store-scratch.sh   (env: BENCH_DIR, N=5, SIZES="quarter many", MAIN=1 also builds and measures main)
 set -euo pipefail
 
@@ -47,15 +49,16 @@ trap cleanup EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 maximum() { sort -g | tail -1; }
-measure() { # measure NAME COMMAND...: appends "seconds KiB" to $B/NAME.runs
+measure() { # measure NAME COMMAND...: appends "seconds KiB cpu-seconds" to $B/NAME.runs
     local name=$1; shift
-    /usr/bin/time -f '%e %M' -o "$B/time" "$@" > "$B/log" 2>&1 || { echo "failed: $*" >&2; cat "$B/log" >&2; exit 1; }
-    cat "$B/time" >> "$B/$name.runs"
+    /usr/bin/time -f '%e %M %U %S' -o "$B/time" "$@" > "$B/log" 2>&1 || { echo "failed: $*" >&2; cat "$B/log" >&2; exit 1; }
+    awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$B/time" >> "$B/$name.runs"
 }
 row() { # row LABEL NAME
     local runs=$B/$2.runs
     [[ -f $runs ]] || return 0
-    printf '| %-58s | %8.3f | %-40s | %6.1f |\n' "$1" "$(cut -d' ' -f1 "$runs" | median)" "$(cut -d' ' -f1 "$runs" | paste -sd' ')" "$(echo "$(cut -d' ' -f2 "$runs" | maximum) / 1024" | bc -l)"
+    printf '| %-58s | %8.3f | %-30s | %6.2f | %6.1f |\n' "$1" "$(cut -d' ' -f1 "$runs" | median)" "$(cut -d' ' -f1 "$runs" | paste -sd' ')" \
+        "$(cut -d' ' -f3 "$runs" | median)" "$(echo "$(cut -d' ' -f2 "$runs" | maximum) / 1024" | bc -l)"
 }
 rm -f "$B"/*.runs
 
@@ -97,8 +100,8 @@ done
 
 echo
 echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), N=$N, native AOT CLI, wall time incl. process start"
-echo "| operation                                                  | median s | runs                                     | peak RSS MiB |"
-echo "| ---------------------------------------------------------- | -------: | ---------------------------------------- | -----------: |"
+echo "| operation                                                  | wall s, median | runs                           | CPU s, median | peak RSS MiB |"
+echo "| ---------------------------------------------------------- | -------------: | ------------------------------ | ------------: | -----------: |"
 for size in $SIZES; do
     row "$size: wclayer create + mount (overlay; 2 processes)" "mount-$size"
     row "$size: wclayer export of the scratch, 10 files changed" "export-$size"

@@ -9,9 +9,11 @@ namespace WcLayer.Cli;
 /// Opens standard output as bytes (for a tar written to stdout); <see langword="null"/> writes through
 /// <paramref name="Output"/>'s stream when it has one.
 /// </param>
+/// <param name="OutputIsTerminal">Whether standard output is a terminal: a tar is never written there.</param>
 public sealed record CliConsole(
     Func<Stream> OpenStandardInput,
     TextWriter Output,
     TextWriter Error,
     bool ErrorIsTerminal = false,
-    Func<Stream>? OpenStandardOutput = null);
+    Func<Stream>? OpenStandardOutput = null,
+    bool OutputIsTerminal = false);

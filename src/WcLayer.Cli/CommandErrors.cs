@@ -9,8 +9,16 @@ internal static class CommandErrors
     {
         string message = exception switch
         {
-            FileNotFoundException or DirectoryNotFoundException => "No such file or directory.",
-            UnauthorizedAccessException => "Permission denied (or the path is a directory).",
+            CommandFailedException or UsageException => exception.Message,
+
+            // On Windows HCS's text is the platform's own; elsewhere "failed in Win32" says nothing to the user.
+            HcsException hcs when !OperatingSystem.IsWindows() => HcsErrorWords.Describe(hcs),
+            FileNotFoundException { FileName: { } file } => $"{file}: no such file",
+
+            // .NET's own messages name the path ("Could not find a part of the path '/x/y'.", "Access to the path '/x' is denied.").
+            DirectoryNotFoundException or UnauthorizedAccessException => exception.Message,
+            IOException io when StandardStreams.IsBrokenPipe(io) =>
+                "the reader of the output stopped before the end (broken pipe): the output is incomplete",
             EndOfStreamException => "Unexpected end of the archive: the tar is truncated.",
 
             // System.Formats.Tar's own messages ("Unable to parse number.") do not say that the input is not a tar.

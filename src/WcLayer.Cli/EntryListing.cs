@@ -46,14 +46,10 @@ internal static class EntryListing
                 writer.Write(last);
             }
 
-            string message = $"{source}: {CommandErrors.Describe(e)}";
+            string description = CommandErrors.Describe(e);
+            string message = description.StartsWith(source, StringComparison.Ordinal) ? description : $"{source}: {description}";
             writer.WriteError(message);
-            await console.Error.WriteLineAsync($"{Program.ToolName} {commandName}: {message}");
-            if (verbose)
-            {
-                await console.Error.WriteLineAsync(e.ToString());
-            }
-
+            await CommandRunner.WriteErrorAsync(console, $"{Program.ToolName} {commandName}", message, verbose ? e : null);
             return 1;
         }
     }

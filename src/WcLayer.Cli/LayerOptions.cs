@@ -20,7 +20,10 @@ internal static class LayerOptions
     public static Argument<string> Layer(string name, string description) =>
         new(name) { Description = description };
 
-    /// <summary>Makes the paths absolute, as hcsshim does, so the layer chain recorded in a layer never depends on the current directory.</summary>
+    /// <summary>
+    /// Makes the paths absolute, as hcsshim does, so the layer chain recorded in a layer never depends on the current
+    /// directory, and checks that each is a layer.
+    /// </summary>
     /// <param name="parents">The paths given with <c>-l</c>.</param>
     /// <param name="command">The command, for the message.</param>
     /// <param name="needOne">Whether at least one parent is required (create and mount, as in hcsshim).</param>
@@ -33,6 +36,8 @@ internal static class LayerOptions
             throw new UsageException($"at least one read-only layer must be specified with -l (wclayer {command} -l <parent> ...)");
         }
 
-        return Array.ConvertAll(parents, Path.GetFullPath);
+        string[] paths = Array.ConvertAll(parents, Path.GetFullPath);
+        LayerPaths.RequireLayers(LayerStore.Default, paths);
+        return paths;
     }
 }

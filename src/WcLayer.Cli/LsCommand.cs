@@ -59,6 +59,7 @@ internal static class LsCommand
                 cancellationToken);
         }
 
-        return EntryListing.RunAsync(console, Name, TarInput.Describe(path), () => TarInput.Open(path, console.OpenStandardInput), json, verbose, cancellationToken);
+        string file = path == TarInput.StandardInputPath ? path : Path.GetFullPath(path);
+        return EntryListing.RunAsync(console, Name, TarInput.Describe(file), () => TarInput.Open(file, console.OpenStandardInput), json, verbose, cancellationToken);
     }
 }

@@ -22,19 +22,22 @@ internal static class MountCommand
             Description = "Optional: a path that must not exist; a symbolic link to the mount directory is made there.",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        Option<bool> json = JsonOutput.Option("Print the result as one JSON object: path (where the files are), target (the link made, if any), mode (copy, overlay or volume).");
         var command = new Command(Name, Description)
         {
             parents,
             mode,
             scratch,
             target,
+            json,
         };
-        command.SetAction((parseResult, _) => CommandRunner.RunAsync(console, Name, parseResult.GetValue(verbose), () => RunAsync(
+        command.SetAction((parseResult, _) => CommandRunner.RunAsync(console, Name, parseResult.GetValue(verbose), parseResult.GetValue(json), () => RunAsync(
             console,
             Path.GetFullPath(parseResult.GetValue(scratch)!),
             LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: false),
             parseResult.GetValue(target) is { } t ? Path.GetFullPath(t) : null,
-            parseResult.GetValue(mode))));
+            parseResult.GetValue(mode),
+            parseResult.GetValue(json))));
         return command;
     }
 
@@ -47,9 +50,10 @@ internal static class MountCommand
         "and 'wclayer export' (or 'wclayer diff'). A [target] cannot be a volume mount point as on Windows: it becomes " +
         "a symbolic link to that directory, and 'wclayer unmount <scratch> <target>' removes it.";
 
-    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target, ScratchMode mode)
+    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target, ScratchMode mode, bool json)
     {
         ILayerStore store = LayerStore.Default;
+        LayerPaths.RequireLayer(store, path);
         if (store is PortableLayerStore && mode != ScratchMode.Auto)
         {
             store = new PortableLayerStore(new PortableLayerStoreOptions { ScratchMode = mode });
@@ -72,12 +76,29 @@ internal static class MountCommand
                     File.CreateSymbolicLink(target, mountPath);
                 }
 
-                if (store is PortableLayerStore portable && portable.GetScratchMode(path) is { } used)
+                string? used = store is PortableLayerStore portable && portable.GetScratchMode(path) is { } m ? m.ToString().ToLowerInvariant() : null;
+                if (json)
                 {
-                    await console.Error.WriteLineAsync($"wclayer mount: {used.ToString().ToLowerInvariant()} mode");
-                }
+                    await JsonOutput.WriteObjectAsync(console.Output, o =>
+                    {
+                        o.WriteString("path", mountPath);
+                        if (target is not null)
+                        {
+                            o.WriteString("target", target);
+                        }
 
-                await console.Output.WriteLineAsync(target ?? mountPath);
+                        o.WriteString("mode", used ?? MountMode.Describe(mountPath));
+                    });
+                }
+                else
+                {
+                    if (used is not null)
+                    {
+                        await console.Error.WriteLineAsync($"wclayer mount: {used} mode");
+                    }
+
+                    await console.Output.WriteLineAsync(target ?? mountPath);
+                }
             }
             catch
             {

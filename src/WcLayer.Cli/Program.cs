@@ -16,10 +16,20 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         // Console.Out flushes on every write; a listing of a big layer would spend its time in write syscalls.
-        await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
-        var console = new CliConsole(Console.OpenStandardInput, output, Console.Error, !Console.IsErrorRedirected, Console.OpenStandardOutput);
+        var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+        var console = new CliConsole(Console.OpenStandardInput, output, Console.Error, !Console.IsErrorRedirected, StandardStreams.OpenOutput, !Console.IsOutputRedirected);
         int exitCode = await RunAsync(args, console);
-        await output.FlushAsync();
+        try
+        {
+            await output.DisposeAsync();
+        }
+        catch (IOException e)
+        {
+            // A full disk behind "> listing.txt": the listing is incomplete, which the exit code must say.
+            await CommandRunner.WriteErrorAsync(console, ToolName, $"cannot write standard output: {CommandErrors.Describe(e)}");
+            exitCode = exitCode == 0 ? 1 : exitCode;
+        }
+
         return exitCode;
     }
 
@@ -33,8 +43,34 @@ public static class Program
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
         Command root = CreateRootCommand(console);
+        ParseResult parseResult = root.Parse(HcsshimSpellings.Normalize(args), ParserConfiguration);
+
+        // Help and version answer even a command line with mistakes; anything else with a mistake does nothing.
+        bool answersAnyway = parseResult.Action is HelpAction || parseResult.Action == root.Options.OfType<VersionOption>().Single().Action;
+        if (!answersAnyway && UsageErrors.Describe(parseResult) is { } usageError)
+        {
+            return ReportUsageErrorAsync(console, parseResult.CommandResult.Command, usageError);
+        }
+
         var configuration = new InvocationConfiguration { Output = console.Output, Error = console.Error };
-        return root.Parse(args).InvokeAsync(configuration, cancellationToken);
+        return parseResult.InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>The exit code of a command line that is not understood (as opposed to 1, a command that failed).</summary>
+    public const int UsageExitCode = 2;
+
+    // "-lz" is never "-l z": hcsshim's users type "-layer", which bundling would read as "-l ayer". And "@file" is a
+    // path, not a response file.
+    private static readonly ParserConfiguration ParserConfiguration = new()
+    {
+        EnablePosixBundling = false,
+        ResponseFileTokenReplacer = null,
+    };
+
+    private static async Task<int> ReportUsageErrorAsync(CliConsole console, Command command, string message)
+    {
+        await CommandRunner.WriteErrorAsync(console, UsageErrors.FullName(command), message);
+        return UsageExitCode;
     }
 
     /// <summary>Builds the <c>wclayer</c> command tree.</summary>
@@ -64,6 +100,7 @@ public static class Program
             LsCommand.Create(console, verbose),
             DiffCommand.Create(console, verbose),
             NameToGuidCommand.Create(console, verbose),
+            InfoCommand.Create(console, verbose),
         };
         return root;
     }

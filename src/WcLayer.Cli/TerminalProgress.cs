@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace WcLayer.Cli;
@@ -10,21 +9,29 @@ namespace WcLayer.Cli;
 internal sealed class TerminalProgress : IProgress<LayerProgress>, IDisposable
 {
     private const double MiB = 1024 * 1024;
-    private static readonly long RedrawInterval = Stopwatch.Frequency / 10;
+    private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly TextWriter _error;
     private readonly string _verb;
     private readonly int _width;
-    private readonly Stopwatch _elapsed = Stopwatch.StartNew();
-    private long _lastDraw = long.MinValue;
+    private readonly TimeProvider _clock;
+    private readonly long _started;
+    private long _lastDraw;
     private LayerProgress _latest;
     private bool _drawn;
 
-    private TerminalProgress(TextWriter error, string verb, int width)
+    /// <summary>Creates a progress line; tests pass their own clock.</summary>
+    /// <param name="error">Where the line is drawn.</param>
+    /// <param name="verb">What is being done ("importing").</param>
+    /// <param name="width">The terminal's width in columns.</param>
+    /// <param name="clock">The clock that paces the redraws.</param>
+    internal TerminalProgress(TextWriter error, string verb, int width, TimeProvider clock)
     {
         _error = error;
         _verb = verb;
         _width = width;
+        _clock = clock;
+        _started = clock.GetTimestamp();
     }
 
     /// <summary>Returns a progress line for <paramref name="verb"/>, or <see langword="null"/> when standard error is not a terminal (nothing must be drawn into a log or a pipe).</summary>
@@ -32,13 +39,15 @@ internal sealed class TerminalProgress : IProgress<LayerProgress>, IDisposable
     /// <param name="verb">What is being done ("importing").</param>
     /// <returns>The progress sink, or <see langword="null"/>.</returns>
     public static TerminalProgress? For(CliConsole console, string verb) =>
-        console.ErrorIsTerminal ? new TerminalProgress(console.Error, verb, TerminalWidth()) : null;
+        console.ErrorIsTerminal ? new TerminalProgress(console.Error, verb, TerminalWidth(), TimeProvider.System) : null;
 
     public void Report(LayerProgress value)
     {
         _latest = value;
-        long now = _elapsed.ElapsedTicks;
-        if (now - _lastDraw >= RedrawInterval)
+
+        // The first report draws at once: a slow source must show that work has started.
+        long now = _clock.GetTimestamp();
+        if (!_drawn || _clock.GetElapsedTime(_lastDraw, now) >= RedrawInterval)
         {
             _lastDraw = now;
             Draw();
@@ -51,14 +60,13 @@ internal sealed class TerminalProgress : IProgress<LayerProgress>, IDisposable
         if (_drawn || _latest.Entries > 0)
         {
             Draw();
-            _error.WriteLine();
-            _error.Flush();
+            TryWrite(_error.NewLine);
         }
     }
 
     private void Draw()
     {
-        double seconds = Math.Max(_elapsed.Elapsed.TotalSeconds, 1e-3);
+        double seconds = Math.Max(_clock.GetElapsedTime(_started).TotalSeconds, 1e-3);
         double mebibytes = _latest.Bytes / MiB;
         string numbers = string.Create(
             CultureInfo.InvariantCulture,
@@ -67,9 +75,21 @@ internal sealed class TerminalProgress : IProgress<LayerProgress>, IDisposable
         string line = numbers + Truncate(_latest.CurrentName ?? string.Empty, room);
 
         // \r returns to the start of the line; the padding erases what a longer previous line left behind.
-        _error.Write("\r" + line.PadRight(_width - 1));
-        _error.Flush();
+        TryWrite("\r" + line.PadRight(_width - 1));
         _drawn = true;
+    }
+
+    // Progress is a courtesy: a terminal that went away must not fail the import it describes.
+    private void TryWrite(string text)
+    {
+        try
+        {
+            _error.Write(text);
+            _error.Flush();
+        }
+        catch (IOException)
+        {
+        }
     }
 
     // Keep the end of the name: the file name tells more than the top folders.

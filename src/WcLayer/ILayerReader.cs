@@ -9,8 +9,19 @@ namespace WcLayer;
 /// <c>Hives\Sam_Delta</c>), exactly as the HCS layer API names them. Dispose the reader to release it; hcsshim's
 /// <c>Close</c>.
 /// </remarks>
-public interface ILayerReader : IDisposable
+public interface ILayerReader : IDisposable, IAsyncDisposable
 {
+    /// <summary>
+    /// Disposes the reader from asynchronous code (<c>await using</c>): releasing a layer may close many files. The default runs
+    /// <see cref="IDisposable.Dispose"/>; an implementation with asynchronous I/O to do overrides it.
+    /// </summary>
+    /// <returns>A task that completes when disposed.</returns>
+    ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Advances to the next entry.</summary>
     /// <returns>The entry, or <see langword="null"/> at the end of the layer.</returns>
     /// <exception cref="ObjectDisposedException">The reader was disposed.</exception>

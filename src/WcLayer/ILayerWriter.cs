@@ -11,8 +11,19 @@ namespace WcLayer;
 /// (hcsshim's <c>Close</c>); disposing a writer that was not committed discards everything it wrote, so a failed
 /// import never leaves a partial layer.
 /// </remarks>
-public interface ILayerWriter : IDisposable
+public interface ILayerWriter : IDisposable, IAsyncDisposable
 {
+    /// <summary>
+    /// Disposes the writer from asynchronous code (<c>await using</c>): discarding an uncommitted layer deletes its files. The default runs
+    /// <see cref="IDisposable.Dispose"/>; an implementation with asynchronous I/O to do overrides it.
+    /// </summary>
+    /// <returns>A task that completes when disposed.</returns>
+    ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Starts a new file or directory; the backup stream that follows through <see cref="Write"/> is its content.</summary>
     /// <param name="name">The layer-relative name, e.g. <c>Files\a.txt</c>.</param>
     /// <param name="info">Times and attributes.</param>

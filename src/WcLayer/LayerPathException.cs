@@ -57,6 +57,22 @@ public class LayerPathException : IOException
     /// <summary>The Win32 error code (e.g. 2 not found, 3 path not found, 183 already exists, 4395 reparse point encountered).</summary>
     public int ErrorCode { get; }
 
+    /// <summary>
+    /// The same error with <paramref name="from"/> in its path replaced by <paramref name="to"/>: a store that builds a
+    /// layer in a hidden folder reports the layer's own path, never the hidden one.
+    /// </summary>
+    internal LayerPathException Relocated(string from, string to)
+    {
+        if (!Path.Contains(from, StringComparison.Ordinal))
+        {
+            return this;
+        }
+
+        string prefix = Operation + " " + Path + ": ";
+        string? detail = Message.StartsWith(prefix, StringComparison.Ordinal) ? Message[prefix.Length..] : null;
+        return new LayerPathException(Operation, Path.Replace(from, to, StringComparison.Ordinal), ErrorCode, detail, this);
+    }
+
     /// <summary>Whether the error means the path does not exist (Go's <c>os.IsNotExist</c>).</summary>
     public bool IsNotFound => ErrorCode is Win32Error.FileNotFound or Win32Error.PathNotFound or Win32Error.BadNetPath;
 }

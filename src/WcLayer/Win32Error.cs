@@ -105,6 +105,9 @@ public static class Win32Error
     /// <summary><c>ERROR_CANT_ACCESS_FILE</c>.</summary>
     public const int CantAccessFile = 1920;
 
+    /// <summary><c>ERROR_WRITE_PROTECT</c>: the media is write protected (a read-only file system).</summary>
+    public const int WriteProtect = 19;
+
     private static readonly Dictionary<int, string> Messages = new()
     {
         [Success] = "The operation completed successfully.",
@@ -136,6 +139,7 @@ public static class Win32Error
         [DeviceNotConnected] = "The device is not connected.",
         [NotAReparsePoint] = "The file or directory is not a reparse point.",
         [CantAccessFile] = "The file cannot be accessed by the system.",
+        [WriteProtect] = "The media is write protected.",
         [NotSameDevice] = "The system cannot move the file to a different disk drive.",
         [ReparsePointEncountered] = "The object manager encountered a reparse point while retrieving an object.",
         [EaTableFull] = "The extended attribute table file is full.",

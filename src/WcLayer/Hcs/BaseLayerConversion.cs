@@ -36,7 +36,7 @@ internal static class BaseLayerConversion
 
     /// <summary>The path given to native code: the root's long path on Windows; elsewhere (contract tests) a POSIX path.</summary>
     internal static string NativePath(LayerRoot root, string relativePath) =>
-        OperatingSystem.IsWindows() ? root.FullPath + @"\" + relativePath : root.Describe(relativePath);
+        OperatingSystem.IsWindows() ? LayerPath.Join(root.FullPath, relativePath) : root.Describe(relativePath);
 
     private static void EnsureHive(LayerRoot root, string relativePath, ref (uint Major, uint Minor)? version)
     {
@@ -126,7 +126,7 @@ internal static class BaseLayerConversion
     }
 
     private static HcsException Win32Failure(string what, int code) =>
-        new($"{what}: {Win32Error.GetMessage(code)}", what, code, path: null, innerException: null);
+        new($"{what}: {SystemMessage.Of(code)}", what, code, path: null, innerException: null);
 
     private static (uint Major, uint Minor) GetOSVersion()
     {

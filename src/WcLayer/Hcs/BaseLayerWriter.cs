@@ -17,7 +17,7 @@ namespace WcLayer.Hcs;
 /// Unlike hcsshim, a writer that fails or is disposed without a successful <see cref="Commit"/> removes the top-level
 /// entries it created (DESIGN §3: never a partial layer), and after the first failure every call rethrows it (hcsshim
 /// keeps the error only for Close). Names are cleaned before any comparison (B9). The file-system work runs with
-/// SeBackupPrivilege, SeRestorePrivilege and SeSecurityPrivilege enabled on the calling thread, call by call.
+/// SeBackupPrivilege, SeRestorePrivilege and SeSecurityPrivilege (those the token holds) enabled on the calling thread, call by call.
 /// </remarks>
 [SupportedOSPlatform("windows")]
 internal sealed class BaseLayerWriter : ILayerWriter
@@ -145,7 +145,7 @@ internal sealed class BaseLayerWriter : ILayerWriter
                     throw new LayerPathException("open", _root.Describe(TransportPath.UtilityVM), Win32Error.ReparsePointEncountered);
                 }
 
-                _store.ProcessUtilityVMImage(_root.FullPath + @"\" + TransportPath.UtilityVM);
+                _store.ProcessUtilityVMImage(LayerPath.Join(_root.FullPath, TransportPath.UtilityVM));
             }
 
             _done = true;
@@ -187,7 +187,7 @@ internal sealed class BaseLayerWriter : ILayerWriter
                         }
                     });
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or PrivilegeException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     // The first error is the one to report; what is left is named on the activity.
                     _activity?.AddEvent(new ActivityEvent("rollback failed", tags: new ActivityTagsCollection { ["error"] = e.Message }));

@@ -41,8 +41,8 @@ internal sealed unsafe class DescriptorArray : IDisposable
                 array._items[i].LayerId = layerId(path);
                 if (path.Contains('\0', StringComparison.Ordinal))
                 {
-                    // Go's UTF16PtrFromString gives EINVAL here, returned before any call.
-                    throw new HcsException(operation, Win32Error.ToHResult(Win32Error.InvalidParameter), path, "(parent layer path contains NUL)");
+                    // Go's UTF16PtrFromString gives EINVAL here, which hcsshim returns bare (not as an HcsError), before any call.
+                    throw new HcsException(SystemMessage.Of(HcsErrors.GoInvalidArgument), operation, HcsErrors.GoInvalidArgument, path, innerException: null);
                 }
 
                 array._items[i].Path = Marshal.StringToHGlobalUni(path);

@@ -1,22 +1,38 @@
+using System.Runtime.Versioning;
+
 namespace WcLayer.Hcs;
 
 /// <summary>The two error shapes of the HCS wrappers besides the DLL error.</summary>
+[SupportedOSPlatform("windows")]
 internal static class HcsErrors
 {
-    /// <summary>hcsshim's rule: any HRESULT &gt;= 0 is success (S_FALSE and other positive codes too).</summary>
+    /// <summary>
+    /// Go's <c>syscall.EINVAL</c> on Windows: an errno Go invented (<c>APPLICATION_ERROR + 39</c>), which its UTF-16
+    /// conversion returns for a string containing NUL. hcsshim prints it as <c>invalid argument (0x20000027)</c>.
+    /// </summary>
+    internal const int GoInvalidArgument = 0x20000027;
+
+    /// <summary>hcsshim's rule: any HRESULT &gt;= 0 is success (S_FALSE and other positive codes too); Go's EINVAL is not.</summary>
+    internal static bool Failed(int result) => result < 0 || result == GoInvalidArgument;
+
+    /// <summary>Throws hcsshim's <c>HcsError</c> for a failed result, with the system's text for the code.</summary>
     internal static void Check(int hresult, string title, string? path, string? detail = null)
     {
-        if (hresult < 0)
+        if (Failed(hresult))
         {
-            throw new HcsException(title, hresult, path, detail);
+            throw Error(title, hresult, path, detail);
         }
     }
+
+    /// <summary>hcsshim's <c>HcsError</c>: <c>&lt;title&gt; failed in Win32: &lt;system message&gt; (0x&lt;code&gt;)</c>.</summary>
+    internal static HcsException Error(string title, int hresult, string? path, string? detail = null) =>
+        new(title, hresult, path, detail, SystemMessage.Of(hresult > 0 ? hresult : Win32Error.FromHResult(hresult)));
 
     /// <summary>A Go <c>os.PathError</c>: <c>&lt;op&gt; &lt;path&gt;: &lt;message&gt;</c>; <paramref name="code"/> is a Win32 code or HRESULT.</summary>
     internal static HcsException PathError(string operation, string path, int code, Exception? innerException = null)
     {
         int error = Win32Error.FromHResult(code);
-        return new HcsException($"{operation} {path}: {innerException?.Message ?? Win32Error.GetMessage(error)}", operation, error, path, innerException);
+        return new HcsException($"{operation} {path}: {innerException?.Message ?? SystemMessage.Of(error)}", operation, error, path, innerException);
     }
 
     /// <summary>A path error around an inner error: <c>&lt;op&gt; &lt;path&gt;: &lt;inner message&gt;</c>, keeping the inner code.</summary>
@@ -61,9 +77,6 @@ internal static class HcsErrors
 
         return Win32Error.GenFailure;
     }
-
-    /// <summary>What Go's UTF-16 conversion returns for a string containing NUL: EINVAL, before any call.</summary>
-    internal static readonly int InvalidArgument = Win32Error.ToHResult(Win32Error.InvalidParameter);
 
     internal static bool HasNul(string? value) => value is not null && value.Contains('\0', StringComparison.Ordinal);
 }

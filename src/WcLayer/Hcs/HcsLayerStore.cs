@@ -12,7 +12,8 @@ namespace WcLayer.Hcs;
 /// Each operation starts an activity on the <c>WcLayer</c> activity source named like hcsshim's span
 /// (<c>hcsshim::ImportLayer</c>, …) with the same attributes; a failure sets status Error, success leaves it Unset.
 /// <see cref="ImportLayer"/> enables SeBackupPrivilege, SeRestorePrivilege and SeSecurityPrivilege and
-/// <see cref="ExportLayer"/> SeBackupPrivilege, for the calling thread only and only for the duration of the call.
+/// <see cref="ExportLayer"/> SeBackupPrivilege, those the caller's token holds, for the calling thread only and only
+/// for the duration of the call; a privilege the token lacks is not an error (as in hcsshim, which enables none).
 /// </remarks>
 [SupportedOSPlatform("windows")]
 public sealed unsafe class HcsLayerStore : ILayerStore
@@ -26,9 +27,13 @@ public sealed unsafe class HcsLayerStore : ILayerStore
 
     /// <summary>Creates the store. It holds no native resources.</summary>
     public HcsLayerStore()
-        : this(folder => new Transport.TransportLayerReader(folder, new Transport.TransportLayerReaderOptions { HcsExportTimeRules = true, RequireTombstonesFile = true }))
+        : this(folder => new Transport.TransportLayerReader(folder, ExportFolderOptions))
     {
     }
+
+    /// <summary>How an HCS export folder is read: hcsshim's legacy reader (its time rules, no security outside <c>Files\</c>).</summary>
+    internal static Transport.TransportLayerReaderOptions ExportFolderOptions { get; } =
+        new() { HcsExportTimeRules = true, RequireTombstonesFile = true, SecurityOutsideFiles = false };
 
     /// <summary>Creates the store with the reader of HCS export folders (the transport format reader).</summary>
     internal HcsLayerStore(Func<string, ILayerReader>? openExportFolder)
@@ -121,7 +126,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
     }
 
     /// <inheritdoc/>
-    /// <exception cref="PrivilegeException">The caller does not hold SeBackupPrivilege.</exception>
+    /// <remarks>SeBackupPrivilege is enabled for the call when the caller's token holds it; nothing is required (hcsshim).</remarks>
     public void ExportLayer(string path, string exportFolderPath, IReadOnlyList<string> parentLayerPaths)
     {
         const string Title = "hcsshim::ExportLayer";
@@ -163,7 +168,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
 
             if (*length > int.MaxValue)
             {
-                throw new HcsException(Title, HcsErrors.InvalidArgument, path, "(first call)");
+                throw new HcsException(Title, Win32Error.ToHResult(Win32Error.InvalidParameter), path, "(first call)");
             }
 
             char[] buffer = new char[(int)*length];
@@ -220,7 +225,10 @@ public sealed unsafe class HcsLayerStore : ILayerStore
     }
 
     /// <inheritdoc/>
-    /// <exception cref="PrivilegeException">The caller does not hold SeBackupPrivilege, SeRestorePrivilege or SeSecurityPrivilege.</exception>
+    /// <remarks>
+    /// SeBackupPrivilege, SeRestorePrivilege and SeSecurityPrivilege are enabled for the call when the caller's token
+    /// holds them; nothing is required (hcsshim).
+    /// </remarks>
     public void ImportLayer(string path, string importFolderPath, IReadOnlyList<string> parentLayerPaths)
     {
         const string Title = "hcsshim::ImportLayer";
@@ -358,7 +366,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
                         throw new LayerPathException("open", root.Describe(Transport.TransportPath.UtilityVM), Win32Error.ReparsePointEncountered);
                     }
 
-                    ProcessUtilityVMImage(root.FullPath + @"\" + Transport.TransportPath.UtilityVM);
+                    ProcessUtilityVMImage(LayerPath.Join(root.FullPath, Transport.TransportPath.UtilityVM));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -380,17 +388,25 @@ public sealed unsafe class HcsLayerStore : ILayerStore
 
     /// <inheritdoc/>
     /// <remarks>
-    /// As hcsshim at the target: exports into a new <c>%TEMP%\hcs*</c> folder (also for a layer without parents) and
-    /// reads that folder; disposing the reader deletes it. The activity lasts until the reader is disposed.
+    /// As hcsshim HEAD: a layer without parents is read straight from its folder (<c>Files</c>, then the utility VM;
+    /// no HCS call, no privilege enabled). With parents, it exports into a new <c>%TEMP%\hcs*</c> folder and reads
+    /// that folder; disposing the reader deletes it. The activity lasts until the reader is disposed.
     /// </remarks>
-    /// <exception cref="NotImplementedException">The transport format reader is not wired into this store yet.</exception>
+    /// <exception cref="LayerPathException">A layer without parents cannot be opened.</exception>
     public ILayerReader NewLayerReader(string path, IReadOnlyList<string> parentLayerPaths)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(parentLayerPaths);
         Activity? activity = Start("hcsshim::NewLayerReader");
         activity?.SetTag("path", path);
         activity?.SetTag("parentLayerPaths", string.Join(", ", parentLayerPaths));
         try
         {
+            if (parentLayerPaths.Count == 0)
+            {
+                return new BaseLayerReader(Transport.LayerRoot.Open(path), activity);
+            }
+
             Func<string, ILayerReader> open = _openExportFolder ?? throw new NotImplementedException("needs the transport reader/writer");
             string exportPath = Directory.CreateTempSubdirectory("hcs").FullName;
             try
@@ -469,7 +485,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
                 throw HcsErrors.Wrap(title, path, e);
             }
 
-            if (hr < 0)
+            if (HcsErrors.Failed(hr))
             {
                 throw HcsErrors.PathError(title, path, hr);
             }
@@ -488,7 +504,7 @@ public sealed unsafe class HcsLayerStore : ILayerStore
         NativeProcedure.Require(VmCompute, procedure);
         if (HcsErrors.HasNul(s1) || HcsErrors.HasNul(s2))
         {
-            return HcsErrors.InvalidArgument;
+            return HcsErrors.GoInvalidArgument;
         }
 
         return NativeProcedure.Invoke(VmCompute, procedure, call);

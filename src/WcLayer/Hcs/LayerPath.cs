@@ -1,6 +1,15 @@
+using System.Text;
+
 namespace WcLayer.Hcs;
 
-/// <summary>Go's <c>filepath.Split</c> on Windows, which decides layer ids: HCS matches layers by them.</summary>
+/// <summary>
+/// Go's <c>path/filepath</c> on Windows, as hcsshim uses it: <c>Split</c> decides layer ids (HCS matches layers by
+/// them) and <c>Join</c> builds every path handed to vmcompute.dll, virtdisk.dll and offreg.dll.
+/// </summary>
+/// <remarks>
+/// Windows does not normalize <c>\\?\</c> paths, so a path joined by plain concatenation from a layer path given with
+/// a trailing separator (<c>\\?\C:\x\\UtilityVM</c>) names nothing; Go's <c>Join</c> cleans the result.
+/// </remarks>
 internal static class LayerPath
 {
     /// <summary>
@@ -19,38 +28,195 @@ internal static class LayerPath
         return path[(i + 1)..];
     }
 
-    // Go's volumeNameLen: "C:", or a UNC "\\server\share" prefix (either separator).
+    /// <summary>
+    /// Go's <c>filepath.Join</c> on Windows: the non-empty elements joined by <c>\</c> (none after a trailing
+    /// separator or a drive's colon), then <see cref="Clean"/>ed; <c>""</c> when every element is empty.
+    /// </summary>
+    internal static string Join(params ReadOnlySpan<string> elements)
+    {
+        var joined = new StringBuilder();
+        char last = '\0';
+        foreach (string element in elements)
+        {
+            ReadOnlySpan<char> e = element;
+            if (joined.Length > 0)
+            {
+                if (IsSeparator(last))
+                {
+                    // No UNC prefix may come out of non-UNC elements.
+                    e = e.TrimStart(@"\/");
+                }
+                else if (last != ':')
+                {
+                    // After "C:" the path stays relative to that drive: Join(`C:`, `f`) is `C:f`.
+                    joined.Append('\\');
+                    last = '\\';
+                }
+            }
+
+            if (!e.IsEmpty)
+            {
+                joined.Append(e);
+                last = e[^1];
+            }
+        }
+
+        return joined.Length == 0 ? string.Empty : Clean(joined.ToString());
+    }
+
+    /// <summary>
+    /// Go's <c>filepath.Clean</c> on Windows: the volume name is kept, repeated separators and <c>.</c> elements go,
+    /// <c>..</c> removes the element before it (never the root), a trailing separator goes unless it is the root, and
+    /// <c>/</c> becomes <c>\</c>. Go's two guards for relative oddities (<c>a:b</c> as a first element, <c>\??</c>) are
+    /// not needed for the absolute layer paths this is used on and are left out.
+    /// </summary>
+    internal static string Clean(string path)
+    {
+        int volume = VolumeNameLength(path);
+        ReadOnlySpan<char> rest = path.AsSpan(volume);
+        if (rest.IsEmpty)
+        {
+            return volume > 1 && IsSeparator(path[0]) && IsSeparator(path[1]) ? path.Replace('/', '\\') : path + ".";
+        }
+
+        bool rooted = IsSeparator(rest[0]);
+
+        // Go's lazybuf: the output is never longer than the input; w is its length.
+        char[] output = new char[rest.Length + 2];
+        int w = 0;
+        int dotdot = 0;
+        int r = 0;
+        if (rooted)
+        {
+            output[w++] = '\\';
+            r = dotdot = 1;
+        }
+
+        while (r < rest.Length)
+        {
+            if (IsSeparator(rest[r]))
+            {
+                r++;
+            }
+            else if (rest[r] == '.' && (r + 1 == rest.Length || IsSeparator(rest[r + 1])))
+            {
+                r++;
+            }
+            else if (rest[r] == '.' && rest[r + 1] == '.' && (r + 2 == rest.Length || IsSeparator(rest[r + 2])))
+            {
+                r += 2;
+                if (w > dotdot)
+                {
+                    // Back to the separator before the last element (not kept), or to the root.
+                    w--;
+                    while (w > dotdot && output[w] != '\\')
+                    {
+                        w--;
+                    }
+                }
+                else if (!rooted)
+                {
+                    if (w > 0)
+                    {
+                        output[w++] = '\\';
+                    }
+
+                    output[w++] = '.';
+                    output[w++] = '.';
+                    dotdot = w;
+                }
+            }
+            else
+            {
+                if ((rooted && w != 1) || (!rooted && w != 0))
+                {
+                    output[w++] = '\\';
+                }
+
+                for (; r < rest.Length && !IsSeparator(rest[r]); r++)
+                {
+                    output[w++] = rest[r];
+                }
+            }
+        }
+
+        if (w == 0)
+        {
+            output[w++] = '.';
+        }
+
+        return (path[..volume] + new string(output, 0, w)).Replace('/', '\\');
+    }
+
+    // Go's volumeNameLen (Go 1.22): "C:"; a device path \\.\X or \\?\X or \??\X, X its first component (\\.\UNC\host\share
+    // as a whole); a UNC "\\server\share" (either separator).
     private static int VolumeNameLength(string path)
     {
-        if (path.Length >= 2 && path[1] == ':' && char.IsAsciiLetter(path[0]))
+        if (path.Length >= 2 && path[1] == ':')
         {
             return 2;
         }
 
-        if (path.Length < 5 || !IsSeparator(path[0]) || !IsSeparator(path[1]) || IsSeparator(path[2]) || path[2] == '.')
+        if (path.Length == 0 || !IsSeparator(path[0]))
         {
             return 0;
         }
 
-        // \\server\share: the server name ends at the next separator, the share at the one after.
-        int n = 3;
-        while (n < path.Length - 1 && !IsSeparator(path[n]))
+        if (HasPrefixFold(path, @"\\.\UNC"))
         {
-            n++;
+            return UncLength(path, @"\\.\UNC\".Length);
         }
 
-        if (n >= path.Length - 1 || IsSeparator(path[n + 1]))
+        if (HasPrefixFold(path, @"\\.") || HasPrefixFold(path, @"\\?") || HasPrefixFold(path, @"\??"))
         {
-            return 0;
+            if (path.Length == 3)
+            {
+                return 3;
+            }
+
+            int end = path.Length > 4 ? path.AsSpan(4).IndexOfAny('\\', '/') : -1;
+            return end < 0 ? path.Length : 4 + end;
         }
 
-        n++;
-        while (n < path.Length && !IsSeparator(path[n]))
+        return path.Length >= 2 && IsSeparator(path[1]) ? UncLength(path, 2) : 0;
+    }
+
+    // Go's uncLen: the prefix up to the end of the second component after prefixLength (host and share).
+    private static int UncLength(string path, int prefixLength)
+    {
+        int count = 0;
+        for (int i = prefixLength; i < path.Length; i++)
         {
-            n++;
+            if (IsSeparator(path[i]))
+            {
+                count++;
+                if (count == 2)
+                {
+                    return i;
+                }
+            }
         }
 
-        return n;
+        return path.Length;
+    }
+
+    // Go's pathHasPrefixFold: case-insensitive, either separator, and the prefix must end at a separator or the end.
+    private static bool HasPrefixFold(string path, string prefix)
+    {
+        if (path.Length < prefix.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < prefix.Length; i++)
+        {
+            if (IsSeparator(prefix[i]) ? !IsSeparator(path[i]) : char.ToUpperInvariant(prefix[i]) != char.ToUpperInvariant(path[i]))
+            {
+                return false;
+            }
+        }
+
+        return path.Length == prefix.Length || IsSeparator(path[prefix.Length]);
     }
 
     private static bool IsSeparator(char c) => c is '\\' or '/';

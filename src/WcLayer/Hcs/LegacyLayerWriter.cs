@@ -14,7 +14,7 @@ namespace WcLayer.Hcs;
 /// <remarks>
 /// Disposing without <see cref="Commit"/> imports nothing (B8) and removes the import folder and the
 /// <c>UtilityVM</c> folder the writer cloned into the layer. The file-system work runs with SeBackupPrivilege,
-/// SeRestorePrivilege and SeSecurityPrivilege enabled on the calling thread, call by call; ImportLayer enables them itself.
+/// SeRestorePrivilege and SeSecurityPrivilege (those the token holds) enabled on the calling thread, call by call; ImportLayer enables them itself.
 /// </remarks>
 [SupportedOSPlatform("windows")]
 internal sealed class LegacyLayerWriter : ILayerWriter
@@ -100,7 +100,7 @@ internal sealed class LegacyLayerWriter : ILayerWriter
             if (_writer.HasUtilityVM)
             {
                 EnsureUtilityVMIsNotReparsePoint();
-                _store.ProcessUtilityVMImage(_hcsPath + @"\" + TransportPath.UtilityVM);
+                _store.ProcessUtilityVMImage(LayerPath.Join(_hcsPath, TransportPath.UtilityVM));
             }
 
             Finish(rollback: false);
@@ -150,7 +150,7 @@ internal sealed class LegacyLayerWriter : ILayerWriter
                         root.RemoveAll(TransportPath.UtilityVM);
                     });
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or PrivilegeException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     _activity?.AddEvent(new ActivityEvent("rollback failed", tags: new ActivityTagsCollection { ["error"] = e.Message }));
                 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 
@@ -8,6 +9,12 @@ namespace WcLayer.Hcs;
 /// impersonate self, enable on the thread token, run, revert. The process token is never changed, so other threads
 /// and the rest of the process keep their privileges as they were.
 /// </summary>
+/// <remarks>
+/// Only the privileges the token holds are enabled; a missing one is not an error. hcsshim's wclayer functions enable
+/// nothing and require nothing (its CLI enables SeBackupPrivilege and SeRestorePrivilege for the process, best
+/// effort), so a Backup Operators token, which has no SeSecurityPrivilege, must work here as it does there: what the
+/// token lacks shows up as the access error of the operation that needs it, as in hcsshim.
+/// </remarks>
 [SupportedOSPlatform("windows")]
 internal static class Privileges
 {
@@ -15,8 +22,7 @@ internal static class Privileges
     internal const string Restore = "SeRestorePrivilege";
     internal const string Security = "SeSecurityPrivilege";
 
-    /// <summary>Runs <paramref name="action"/> on this thread with <paramref name="names"/> enabled.</summary>
-    /// <exception cref="PrivilegeException">The caller's token does not hold one of the privileges.</exception>
+    /// <summary>Runs <paramref name="action"/> on this thread with those of <paramref name="names"/> the token holds enabled.</summary>
     internal static void Run(ReadOnlySpan<string> names, Action action)
     {
         Interop.Advapi32.Luid[] luids = new Interop.Advapi32.Luid[names.Length];
@@ -34,7 +40,7 @@ internal static class Privileges
             {
                 using (SafeKernelHandle token = OpenThreadToken())
                 {
-                    EnableAll(token, names, luids);
+                    EnableHeld(token, names, luids);
                 }
 
                 action();
@@ -71,11 +77,10 @@ internal static class Privileges
         return token;
     }
 
-    // One privilege per call: AdjustTokenPrivileges only says "not all assigned", so this is how the exception can
-    // name exactly the privileges that are missing.
-    private static unsafe void EnableAll(SafeKernelHandle token, ReadOnlySpan<string> names, Interop.Advapi32.Luid[] luids)
+    // One privilege per call: AdjustTokenPrivileges only says "not all assigned", so this is how the ones the token
+    // lacks are skipped and named (on the current activity) without failing the others.
+    private static unsafe void EnableHeld(SafeKernelHandle token, ReadOnlySpan<string> names, Interop.Advapi32.Luid[] luids)
     {
-        List<string>? missing = null;
         for (int i = 0; i < luids.Length; i++)
         {
             var state = new Interop.Advapi32.TokenPrivileges
@@ -93,13 +98,8 @@ internal static class Privileges
 
             if (error == Win32Error.NotAllAssigned)
             {
-                (missing ??= []).Add(names[i]);
+                Activity.Current?.AddEvent(new ActivityEvent("privilege not held", tags: new ActivityTagsCollection { ["privilege"] = names[i] }));
             }
-        }
-
-        if (missing is not null)
-        {
-            throw new PrivilegeException(missing, missing.ConvertAll(DisplayName));
         }
     }
 
@@ -113,16 +113,6 @@ internal static class Privileges
         return luid;
     }
 
-    /// <summary>The localized display name, e.g. "Back up files and directories"; go-winio's fallback otherwise.</summary>
-    internal static unsafe string DisplayName(string name)
-    {
-        char* buffer = stackalloc char[256];
-        uint length = 256;
-        return Interop.Advapi32.LookupPrivilegeDisplayName(null, name, buffer, ref length, out _)
-            ? new string(buffer, 0, (int)Math.Min(length, 255))
-            : $"<unknown privilege {name}>";
-    }
-
     private static void Require(bool ok, string operation)
     {
         if (!ok)
@@ -132,5 +122,5 @@ internal static class Privileges
     }
 
     private static HcsException Failure(string operation, int error) =>
-        new($"{operation}: {Win32Error.GetMessage(error)}", operation, error, path: null, innerException: null);
+        new($"{operation}: {SystemMessage.Of(error)}", operation, error, path: null, innerException: null);
 }

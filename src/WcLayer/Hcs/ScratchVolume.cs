@@ -16,7 +16,7 @@ internal static unsafe class ScratchVolume
 
     internal static void Extend(string layerPath, Func<string, string> getLayerMountPath)
     {
-        string vhdPath = layerPath.EndsWith('\\') || layerPath.EndsWith('/') ? layerPath + "sandbox.vhdx" : layerPath + "\\sandbox.vhdx";
+        string vhdPath = LayerPath.Join(layerPath, "sandbox.vhdx");
 
         // Attached only while this handle is open: closing it detaches the disk.
         using SafeKernelHandle disk = Attach(vhdPath);
@@ -83,11 +83,12 @@ internal static unsafe class ScratchVolume
             return (result, handle);
         });
 
-        // hcsshim reported GetLastError instead of this return code (its bug B4).
+        // hcsshim reported GetLastError instead of this return code (its bug B4). Its wording is kept: attachVhd's
+        // PathError, wrapped in a second one by expandSandboxVolume.
         if (error != 0)
         {
             disk.Dispose();
-            throw HcsErrors.PathError("OpenVirtualDisk", vhdPath, error);
+            throw HcsErrors.Wrap("OpenVirtualDisk", vhdPath, HcsErrors.PathError("OpenVirtualDisk", vhdPath, error));
         }
 
         error = NativeProcedure.Call(Interop.Libraries.VirtDisk, "AttachVirtualDisk", () => Interop.VirtDisk.AttachVirtualDisk(
@@ -95,7 +96,9 @@ internal static unsafe class ScratchVolume
         if (error != 0)
         {
             disk.Dispose();
-            throw HcsErrors.Wrap("OpenVirtualDisk", vhdPath, HcsErrors.PathError("AttachVirtualDisk", vhdPath, error));
+            // go-winio's vhd.AttachVirtualDisk adds its own prefix before hcsshim's two PathErrors.
+            var attach = new HcsException($"AttachVirtualDisk {vhdPath}: failed to attach virtual disk: {SystemMessage.Of(error)}", "AttachVirtualDisk", error, vhdPath, innerException: null);
+            throw HcsErrors.Wrap("OpenVirtualDisk", vhdPath, attach);
         }
 
         return disk;

@@ -10,7 +10,7 @@ namespace WcLayer.Oci;
 /// </summary>
 internal static class LayerToTarConverter
 {
-    private const long HardLinkMode = 0x1A4; // 0644, as hcsshim HEAD writes hard links
+    internal const long HardLinkMode = 0x1A4; // 0644, as hcsshim HEAD writes hard links
 
     public static async Task ConvertAsync(ILayerReader reader, Stream tar, IProgress<LayerProgress>? progress, CancellationToken cancellationToken)
     {
@@ -37,33 +37,40 @@ internal static class LayerToTarConverter
                     throw new InvalidDataException($"{name}: the name has an unpaired UTF-16 surrogate, which a tar name (UTF-8) cannot hold.");
                 }
 
-                if (entry.FileInfo is not { } info)
+                try
                 {
-                    // All other fields zero, so Go's writer picks USTAR: hcsshim's whiteouts byte for byte.
-                    string whiteout = TarPath.Join(TarPath.Dir(name), OciLayer.WhiteoutPrefix + TarPath.Base(name));
-                    await writer.WriteHeaderAsync(new TarHeader { Name = whiteout }, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    LayerLinkInfo link = reader.GetLinkInfo();
-                    if (link.NumberOfLinks > 1 && !info.IsDirectory && firstNames.TryGetValue(link.FileId, out string? first))
+                    if (entry.FileInfo is not { } info)
                     {
-                        TarHeader header = BasicInfoHeader(name, 0, info);
-                        header.Mode = HardLinkMode;
-                        header.TypeFlag = TarHeader.TypeHardLink;
-                        header.LinkName = first;
-                        await writer.WriteHeaderAsync(header, cancellationToken).ConfigureAwait(false);
+                        // All other fields zero, so Go's writer picks USTAR: hcsshim's whiteouts byte for byte.
+                        string whiteout = TarPath.Join(TarPath.Dir(name), OciLayer.WhiteoutPrefix + TarPath.Base(name));
+                        await writer.WriteHeaderAsync(new TarHeader { Name = whiteout }, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        if (link.NumberOfLinks > 1 && !info.IsDirectory)
+                        LayerLinkInfo link = reader.GetLinkInfo();
+                        if (link.NumberOfLinks > 1 && !info.IsDirectory && firstNames.TryGetValue(link.FileId, out string? first))
                         {
-                            firstNames[link.FileId] = name;
+                            TarHeader header = BasicInfoHeader(name, 0, info);
+                            header.Mode = HardLinkMode;
+                            header.TypeFlag = TarHeader.TypeHardLink;
+                            header.LinkName = first;
+                            await writer.WriteHeaderAsync(header, cancellationToken).ConfigureAwait(false);
                         }
+                        else
+                        {
+                            if (link.NumberOfLinks > 1 && !info.IsDirectory)
+                            {
+                                firstNames[link.FileId] = name;
+                            }
 
-                        await WriteEntryAsync(writer, entryStream, name, entry.Size, info, buffer, cancellationToken).ConfigureAwait(false);
-                        bytes += info.IsDirectory ? 0 : entry.Size;
+                            await WriteEntryAsync(writer, entryStream, name, entry.Size, info, buffer, cancellationToken).ConfigureAwait(false);
+                            bytes += info.IsDirectory ? 0 : entry.Size;
+                        }
                     }
+                }
+                catch (Exception e) when (EntryError.Wrap(e, $"while exporting '{name}'") is { } named)
+                {
+                    throw named;
                 }
 
                 entries++;
@@ -347,6 +354,12 @@ internal static class LayerToTarConverter
             throw new InvalidDataException($"{name}: {e.Message}", e);
         }
 
+        SetLink(header, reparse, name);
+    }
+
+    /// <summary>Makes <paramref name="header"/> a symbolic link entry for a symbolic link or mount point (junction), as go-winio writes them.</summary>
+    internal static void SetLink(TarHeader header, ReparsePoint reparse, string name)
+    {
         if (!reparse.IsSymbolicLink && !reparse.IsMountPoint)
         {
             throw new InvalidDataException($"{name}: unsupported reparse point {reparse.Tag:x}.");

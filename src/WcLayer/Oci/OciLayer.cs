@@ -59,8 +59,17 @@ public static class OciLayer
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(parentLayerPaths);
         store ??= LayerStore.Default;
-        bool created = !Directory.Exists(path);
-        Directory.CreateDirectory(path);
+        bool created = store is not IAtomicLayerStore && !Directory.Exists(path);
+        if (created)
+        {
+            Directory.CreateDirectory(path); // hcsshim's ImportLayerFromTar does so before HCS's NewLayerWriter
+        }
+        else if (store is IAtomicLayerStore && Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } parent)
+        {
+            // hcsshim's MkdirAll makes the folders above too; an atomic store makes the layer folder itself on commit.
+            Directory.CreateDirectory(parent);
+        }
+
         try
         {
             using ILayerWriter writer = store.NewLayerWriter(path, parentLayerPaths);
@@ -71,7 +80,15 @@ public static class OciLayer
                     : name => new FileStream(Path.Combine(path, name), FileMode.Create, FileAccess.Write),
             };
             long total = await WriteLayerFromTarAsync(tar, writer, options, progress, cancellationToken).ConfigureAwait(false);
-            writer.Commit();
+            try
+            {
+                writer.Commit();
+            }
+            catch (IOException e) when (e is not LayerPathException && EntryError.Wrap(e, $"layer {path}") is { } named)
+            {
+                throw named;
+            }
+
             return total;
         }
         catch when (created)
@@ -104,6 +121,10 @@ public static class OciLayer
     /// prepares and unprepares it so it is initialized, reads it with <see cref="ILayerStore.NewLayerReader"/> (for a
     /// scratch layer: its difference against the parents) and deactivates it again.
     /// </summary>
+    /// <remarks>
+    /// As with hcsshim, the layer must not be mounted by the caller: the export's own prepare, unprepare and
+    /// deactivate would unmount it. Unprepare and deactivate a scratch layer before exporting it.
+    /// </remarks>
     /// <param name="tar">Receives the tar.</param>
     /// <param name="path">The layer folder.</param>
     /// <param name="parentLayerPaths">Immediate parent first, base last.</param>

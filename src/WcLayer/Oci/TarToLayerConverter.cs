@@ -38,37 +38,44 @@ internal static class TarToLayerConverter
                 cancellationToken.ThrowIfCancellationRequested();
                 LayerTarEntry current = entry;
                 names.Check(current);
-                switch (current.EntryType)
+                try
                 {
-                    case LayerTarEntryType.Whiteout:
-                        if (TarPath.Base(current.Name) == OpaqueWhiteout)
-                        {
-                            // Windows layers have no opaque directories: HCS keeps per-name tombstones only, and
-                            // hcsshim would silently delete a file literally named ".wh..opq" (B17).
-                            throw new InvalidDataException($"Tar entry '{current.Name}': opaque whiteouts are not supported in Windows layers; write a whiteout for each deleted name instead.");
-                        }
+                    switch (current.EntryType)
+                    {
+                        case LayerTarEntryType.Whiteout:
+                            if (TarPath.Base(current.Name) == OpaqueWhiteout)
+                            {
+                                // Windows layers have no opaque directories: HCS keeps per-name tombstones only, and
+                                // hcsshim would silently delete a file literally named ".wh..opq" (B17).
+                                throw new InvalidDataException($"Tar entry '{current.Name}': opaque whiteouts are not supported in Windows layers; write a whiteout for each deleted name instead.");
+                            }
 
-                        writer.Remove(TarPath.FromSlash(current.WhiteoutTarget!));
-                        entry = await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false);
-                        break;
+                            writer.Remove(TarPath.FromSlash(current.WhiteoutTarget!));
+                            entry = await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false);
+                            break;
 
-                    case LayerTarEntryType.HardLink:
-                        writer.AddLink(TarPath.FromSlash(current.Name), TarPath.FromSlash(current.LinkTarget!));
-                        entry = await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false);
-                        break;
+                        case LayerTarEntryType.HardLink:
+                            writer.AddLink(TarPath.FromSlash(current.Name), TarPath.FromSlash(current.LinkTarget!));
+                            entry = await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false);
+                            break;
 
-                    case LayerTarEntryType.AlternateDataStream:
-                        throw new InvalidDataException($"Tar entry '{current.Name}': an alternate data stream must follow its file.");
+                        case LayerTarEntryType.AlternateDataStream:
+                            throw new InvalidDataException($"Tar entry '{current.Name}': an alternate data stream must follow its file.");
 
-                    default:
-                        writer.Add(TarPath.FromSlash(current.Name), current.FileInfo);
-                        entry = await WriteEntryAsync(reader, current, layerStream, options, buffer, cancellationToken).ConfigureAwait(false);
-                        if (current.EntryType == LayerTarEntryType.File)
-                        {
-                            total += current.Size;
-                        }
+                        default:
+                            writer.Add(TarPath.FromSlash(current.Name), current.FileInfo);
+                            entry = await WriteEntryAsync(reader, current, layerStream, options, buffer, cancellationToken).ConfigureAwait(false);
+                            if (current.EntryType == LayerTarEntryType.File)
+                            {
+                                total += current.Size;
+                            }
 
-                        break;
+                            break;
+                    }
+                }
+                catch (Exception e) when (EntryError.Wrap(e, $"tar entry '{current.Name}'") is { } named)
+                {
+                    throw named;
                 }
 
                 entries++;

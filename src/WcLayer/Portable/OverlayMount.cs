@@ -54,41 +54,77 @@ internal static class OverlayMount
             lowers.Add(empty);
         }
 
+        // A lazily unmounted instance (detached while a file in it was open) keeps the upper and work directories in
+        // use until its last user goes, and with index=on the kernel refuses a second instance meanwhile (EBUSY).
+        // Wait a little for it, then mount without the index (hard links then copy up one name at a time; the diff
+        // still finds the other names through hardlinks.txt).
+        for (int attempt = 0; ; attempt++)
+        {
+            int errno = TryMount(scratch, lowers, upper, work, index: attempt <= BusyRetries, out string call);
+            if (errno == 0)
+            {
+                return;
+            }
+
+            if (errno != EBUSY || attempt > BusyRetries)
+            {
+                throw Unavailable(call, errno);
+            }
+
+            Thread.Sleep(BusyRetryDelay);
+        }
+    }
+
+    private const int BusyRetries = 20;
+    private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>One mount attempt; 0, or the errno of the call named in <paramref name="call"/>.</summary>
+    private static int TryMount(string scratch, List<string> lowers, string upper, string work, bool index, out string call)
+    {
+        call = "fsopen(\"overlay\")";
         int context = fsopen("overlay", FSOPEN_CLOEXEC);
         if (context < 0)
         {
-            throw Unavailable("fsopen(\"overlay\")", Marshal.GetLastPInvokeError());
+            return Marshal.GetLastPInvokeError();
         }
 
         try
         {
-            foreach (string lower in lowers)
+            var options = new List<(string Key, string Value)>(lowers.Select(l => ("lowerdir+", l))) { ("upperdir", upper), ("workdir", work) };
+            if (index)
             {
-                Configure(context, "lowerdir+", lower);
+                // Copy-up keeps hard links together (a change to one name shows in all, as on NTFS).
+                options.Add(("index", "on"));
             }
 
-            Configure(context, "upperdir", upper);
-            Configure(context, "workdir", work);
+            foreach ((string key, string value) in options)
+            {
+                call = string.Create(CultureInfo.InvariantCulture, $"fsconfig(\"{key}\", \"{value}\")");
+                if (fsconfig(context, FSCONFIG_SET_STRING, key, value, 0) != 0)
+                {
+                    return Marshal.GetLastPInvokeError();
+                }
+            }
 
-            // Copy-up keeps hard links together (a change to one name shows in all, as on NTFS).
-            Configure(context, "index", "on");
+            call = "fsconfig(FSCONFIG_CMD_CREATE)";
             if (fsconfig(context, FSCONFIG_CMD_CREATE, null, null, 0) != 0)
             {
-                throw Unavailable("fsconfig(FSCONFIG_CMD_CREATE)", Marshal.GetLastPInvokeError());
+                return Marshal.GetLastPInvokeError();
             }
 
+            call = "fsmount";
             int mount = fsmount(context, FSMOUNT_CLOEXEC, 0);
             if (mount < 0)
             {
-                throw Unavailable("fsmount", Marshal.GetLastPInvokeError());
+                return Marshal.GetLastPInvokeError();
             }
 
             try
             {
-                if (move_mount(mount, string.Empty, AT_FDCWD, Path.Combine(scratch, PortableLayerStore.MountFolder), MOVE_MOUNT_F_EMPTY_PATH) != 0)
-                {
-                    throw Unavailable("move_mount", Marshal.GetLastPInvokeError());
-                }
+                call = "move_mount";
+                return move_mount(mount, string.Empty, AT_FDCWD, Path.Combine(scratch, PortableLayerStore.MountFolder), MOVE_MOUNT_F_EMPTY_PATH) != 0
+                    ? Marshal.GetLastPInvokeError()
+                    : 0;
             }
             finally
             {
@@ -125,14 +161,6 @@ internal static class OverlayMount
         if (errno != EINVAL)
         {
             throw new HcsException("hcsshim::UnprepareLayer", Win32Error.GenFailure, scratchPath, string.Create(CultureInfo.InvariantCulture, $"(unmounting {mount} failed with errno {errno})"));
-        }
-    }
-
-    private static void Configure(int context, string key, string value)
-    {
-        if (fsconfig(context, FSCONFIG_SET_STRING, key, value, 0) != 0)
-        {
-            throw Unavailable(string.Create(CultureInfo.InvariantCulture, $"fsconfig(\"{key}\", \"{value}\")"), Marshal.GetLastPInvokeError());
         }
     }
 

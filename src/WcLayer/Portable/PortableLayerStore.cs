@@ -20,7 +20,7 @@ namespace WcLayer.Portable;
 /// <c>ERROR_PATH_NOT_FOUND</c>, an existing one <c>ERROR_ALREADY_EXISTS</c>, a scratch layer used before
 /// <see cref="ActivateLayer"/> <c>ERROR_NOT_READY</c>, destroying an active one <c>ERROR_BUSY</c>.</para>
 /// </remarks>
-public sealed class PortableLayerStore : ILayerStore
+public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
 {
     internal const string MountFolder = "mount"; // also in PortableLayerFiles.Reserved
 
@@ -55,8 +55,8 @@ public sealed class PortableLayerStore : ILayerStore
         using Activity? activity = Start(Operation, path, parentLayerPaths);
         Run(activity, () =>
         {
+            using LayerLockSet _ = LockWithParents(path, parentLayerPaths, Operation);
             RequireParents(parentLayerPaths, Operation);
-            using LayerLock _ = Lock(path, Operation);
             Publish(path, Operation, folder =>
             {
                 Directory.CreateDirectory(Path.Combine(folder, MountFolder));
@@ -283,19 +283,20 @@ public sealed class PortableLayerStore : ILayerStore
         using Activity? activity = Start(Operation, path, parentLayerPaths);
         Run(activity, () =>
         {
-            using LayerLock _ = Lock(path, Operation);
-            LayerMetadata metadata = Require(path, Operation);
-            if (metadata.Kind == LayerKind.ReadOnly)
+            if (Require(path, Operation).Kind == LayerKind.ReadOnly)
             {
-                return;
+                return; // nothing to prepare, so no lock: a read-only store allows it
             }
 
+            using LayerLock _ = Lock(path, Operation);
+            LayerMetadata metadata = Require(path, Operation);
             if (!metadata.Activated)
             {
                 throw new HcsException(Operation, Win32Error.NotReady, path, "(activate the scratch layer first)");
             }
 
             IReadOnlyList<string> parents = Chain(path, parentLayerPaths, Operation);
+            using LayerLockSet parentLocks = LockWithParents(null, parents, Operation);
             RequireParents(parents, Operation);
             ScratchMode mode = metadata.Mode ?? ChooseMode(path, parents, Operation);
             activity?.SetTag("mode", mode.ToString().ToLowerInvariant());
@@ -469,6 +470,13 @@ public sealed class PortableLayerStore : ILayerStore
         using Activity? activity = Start(operation, path);
         Run(activity, () =>
         {
+            // A change that changes nothing (activating a read-only layer) needs no lock: a read-only store allows it.
+            LayerMetadata current = Require(path, operation);
+            if (change(current) == current)
+            {
+                return;
+            }
+
             using LayerLock _ = Lock(path, operation);
             LayerMetadata metadata = Require(path, operation);
             LayerMetadata changed = change(metadata);
@@ -484,14 +492,13 @@ public sealed class PortableLayerStore : ILayerStore
         });
     }
 
-    /// <summary>Records on each parent, under the parent's lock, that the scratch layer is prepared on it.</summary>
-    private void AddHolds(string scratch, IReadOnlyList<string> parents, string operation)
+    /// <summary>Records on each parent (whose shared lock the caller holds) that the scratch layer is prepared on it.</summary>
+    private static void AddHolds(string scratch, IReadOnlyList<string> parents, string operation)
     {
         string scratchFull = LayerRemoval.Normalize(scratch);
         foreach (string parent in parents)
         {
             string parentFull = LayerRemoval.Normalize(parent);
-            using LayerLock _ = Lock(parentFull, operation);
             RequireParents([parentFull], operation);
             ScratchHolds.Add(parentFull, scratchFull);
         }
@@ -530,25 +537,43 @@ public sealed class PortableLayerStore : ILayerStore
 
     internal static string MountPathOf(string path) => Path.Combine(Path.GetFullPath(path), MountFolder);
 
+    /// <summary>A reader that holds shared locks on the layer (and, for a scratch layer, its parents) until it is disposed.</summary>
     private ILayerReader NewReader(string path, IReadOnlyList<string> parentLayerPaths, string operation)
     {
         LayerMetadata metadata = Require(path, operation);
-        IReadOnlyList<string> parents = Chain(path, parentLayerPaths, operation);
-        if (metadata.Kind == LayerKind.ReadOnly)
+        IReadOnlyList<string> chain = Chain(path, parentLayerPaths, operation);
+        IReadOnlyList<string> parents = metadata.Kind == LayerKind.ReadOnly ? [] : chain;
+        LayerLockSet locks = LayerLockSet.Acquire([(path, true), .. parents.Select(p => (p, true))], operation, _options.LockTimeout);
+        try
         {
-            return PortableLayerFiles.OpenReader(path);
-        }
+            // Checked again under the locks: the layer may have been destroyed while this waited.
+            metadata = Require(path, operation);
+            if (metadata.Kind == LayerKind.ReadOnly)
+            {
+                return new LockedLayerReader(PortableLayerFiles.OpenReader(path), locks);
+            }
 
-        RequireParents(parents, operation);
-        return metadata is { Materialized: true, Mode: { } mode } ? new ScratchDiffReader(path, parents, mode) : new EmptyLayerReader();
+            RequireParents(parents, operation);
+            ILayerReader reader = metadata is { Materialized: true, Mode: { } mode } ? new ScratchDiffReader(path, parents, mode) : new EmptyLayerReader();
+            return new LockedLayerReader(reader, locks);
+        }
+        catch
+        {
+            locks.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The layer's exclusive lock (when <paramref name="path"/> is given), then its parents' shared locks.</summary>
+    private LayerLockSet LockWithParents(string? path, IReadOnlyList<string> parents, string operation) =>
+        LayerLockSet.Acquire([.. path is null ? [] : new[] { (path, false) }, .. parents.Select(p => (p, true))], operation, _options.LockTimeout);
 
     private ILayerWriter NewWriter(string path, IReadOnlyList<string> parentLayerPaths, string operation)
     {
-        RequireParents(parentLayerPaths, operation);
-        LayerLock layerLock = Lock(path, operation);
+        LayerLockSet layerLock = LockWithParents(path, parentLayerPaths, operation);
         try
         {
+            RequireParents(parentLayerPaths, operation);
             RequireAbsentOrEmpty(path, operation);
             RemoveLeftovers(path);
             string folder = TemporarySibling(path);
@@ -659,7 +684,7 @@ public sealed class PortableLayerStore : ILayerStore
         return LayerChain.Read(parent);
     }
 
-    private LayerLock Lock(string path, string operation) => LayerLock.Acquire(path, operation, _options.LockTimeout);
+    private LayerLock Lock(string path, string operation, bool shared = false) => LayerLock.Acquire(path, operation, _options.LockTimeout, shared);
 
     /// <summary>The base name as Go's <c>filepath.Split</c> on Windows sees it: after the last <c>\</c>, <c>/</c> or drive colon.</summary>
     private static string BaseName(string path)

@@ -14,13 +14,13 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
     private readonly string _path;
     private readonly string _folder;
     private readonly IReadOnlyList<string> _parents;
-    private readonly LayerLock _lock;
+    private readonly IDisposable _lock;
     private readonly string _operation;
     private readonly TransportLayerWriter _writer;
     private readonly List<(string Name, string Target)> _links = [];
     private bool _done;
 
-    public PortableLayerWriter(string path, string folder, IReadOnlyList<string> parents, LayerLock layerLock, string operation)
+    public PortableLayerWriter(string path, string folder, IReadOnlyList<string> parents, IDisposable layerLock, string operation)
     {
         _path = path;
         _folder = folder;
@@ -32,22 +32,59 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         _writer = new TransportLayerWriter(folder, parents, folder, new TransportLayerWriterOptions { ImportFolderIsLayer = true, FilesArePlain = true });
     }
 
-    public void Add(string name, Win32.FileBasicInfo info) => _writer.Add(name, info);
-
-    public void AddLink(string name, string target)
+    public void Add(string name, Win32.FileBasicInfo info)
     {
-        _writer.AddLink(name, target);
-        string cleanName = TransportPath.Clean(name);
-        string cleanTarget = TransportPath.Clean(target);
-        if (TransportPath.HasPrefix(cleanName, TransportPath.Files))
+        try
         {
-            _links.Add((cleanName, cleanTarget));
+            _writer.Add(name, info);
+        }
+        catch (LayerPathException e)
+        {
+            throw e.Relocated(_folder, _path);
         }
     }
 
-    public void Remove(string name) => _writer.Remove(name);
+    public void AddLink(string name, string target)
+    {
+        try
+        {
+            _writer.AddLink(name, target);
+        }
+        catch (LayerPathException e)
+        {
+            throw e.Relocated(_folder, _path);
+        }
 
-    public void Write(ReadOnlySpan<byte> backupStreamBytes) => _writer.Write(backupStreamBytes);
+        string cleanName = TransportPath.Clean(name);
+        if (TransportPath.HasPrefix(cleanName, TransportPath.Files))
+        {
+            _links.Add((cleanName, TransportPath.Clean(target)));
+        }
+    }
+
+    public void Remove(string name)
+    {
+        try
+        {
+            _writer.Remove(name);
+        }
+        catch (LayerPathException e)
+        {
+            throw e.Relocated(_folder, _path);
+        }
+    }
+
+    public void Write(ReadOnlySpan<byte> backupStreamBytes)
+    {
+        try
+        {
+            _writer.Write(backupStreamBytes);
+        }
+        catch (LayerPathException e)
+        {
+            throw e.Relocated(_folder, _path);
+        }
+    }
 
     public Stream OpenMutatedFileBackup(string name)
     {
@@ -62,7 +99,15 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         ObjectDisposedException.ThrowIf(_done, this);
         try
         {
-            _writer.Commit();
+            try
+            {
+                _writer.Commit();
+            }
+            catch (LayerPathException e)
+            {
+                throw e.Relocated(_folder, _path);
+            }
+
             _writer.Dispose();
             LayerChain.Write(_folder, _parents);
             HardLinkList.Write(_folder, _links);
@@ -95,8 +140,14 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         _done = true;
         try
         {
-            _writer.Dispose();
-            LayerRemoval.RemoveOwnFolder(_folder);
+            try
+            {
+                _writer.Dispose();
+            }
+            finally
+            {
+                LayerRemoval.RemoveOwnFolder(_folder);
+            }
         }
         finally
         {

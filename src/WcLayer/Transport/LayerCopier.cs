@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 using WcLayer.Win32;
 
@@ -18,7 +19,7 @@ internal static class LayerCopier
         Clone(source, destination, subPath, mutated, directories);
         for (int i = directories.Count - 1; i >= 0; i--)
         {
-            using SafeFileHandle handle = destination.OpenHandle(directories[i].Name, directory: true);
+            using SafeFileHandle handle = destination.OpenHandle(directories[i].Name, directory: true, write: true);
             destination.SetBasicInfo(handle, directories[i].Info, destination.Describe(directories[i].Name));
         }
     }
@@ -45,17 +46,22 @@ internal static class LayerCopier
         source.CopyMetadata(input.SafeFileHandle, destination, output.SafeFileHandle, destination.Describe(destinationName));
     }
 
+    /// <summary>
+    /// Whether the entry is a junction or a directory symbolic link: a reparse point that is a directory, listed as
+    /// a non-directory (it is never walked into) but opened, created and restored as a directory. Only the Windows
+    /// seam has them; elsewhere links are never entries.
+    /// </summary>
+    internal static bool IsDirectoryReparsePoint(LayerRoot root, string name) =>
+        IsWindowsSeam(root) && ((WindowsLayerRoot)root).IsDirectoryReparsePoint(name);
+
+    // Only WindowsLayerRoot keeps reparse points as entries; it runs on Windows (and in the contract tests, against
+    // the native double that stands in for kernel32 and ntdll).
+    [SupportedOSPlatformGuard("windows")]
+    private static bool IsWindowsSeam(LayerRoot root) => root.ReparsePointsAreEntries;
+
     private static void Clone(LayerRoot source, LayerRoot destination, string directory, IReadOnlyCollection<string> mutated, List<(string, FileBasicInfo)> directories)
     {
-        using (SafeFileHandle handle = source.OpenHandle(directory, directory: true))
-        {
-            FileBasicInfo info = source.GetBasicInfoOrDefault(handle);
-            destination.CreateDirectory(directory);
-            using SafeFileHandle created = destination.OpenHandle(directory, directory: true);
-            source.CopyMetadata(handle, destination, created, destination.Describe(directory));
-            directories.Add((directory, info));
-        }
-
+        CopyDirectory(source, destination, directory, directories);
         List<(string Name, bool IsDirectory)> children = source.List(directory);
         children.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
         foreach ((string childName, bool isDirectory) in children)
@@ -70,8 +76,18 @@ internal static class LayerCopier
             LayerFileStatus status = source.Stat(name) ?? throw new LayerPathException("stat", source.Describe(name), Win32Error.FileNotFound);
             if (status.Kind == LayerFileKind.SymbolicLink && source.ReparsePointsAreEntries)
             {
-                // Windows: a reparse point (file or directory) is copied with its reparse data, never linked.
-                CopyFile(source, name, destination, name);
+                // Windows: a reparse point is copied with its reparse data, never linked nor followed. hcsshim's
+                // cloneTree: a junction or directory link is created as a directory, then the backup stream restores
+                // the reparse data (and security, EAs); its times are reapplied with the other directories'.
+                if (IsDirectoryReparsePoint(source, name))
+                {
+                    CopyDirectory(source, destination, name, directories);
+                }
+                else
+                {
+                    CopyFile(source, name, destination, name);
+                }
+
                 continue;
             }
 
@@ -95,5 +111,16 @@ internal static class LayerCopier
                 LinkOrCopy(source, name, destination, name);
             }
         }
+    }
+
+    /// <summary>Creates the directory in the destination and copies its metadata (hcsshim's <c>copyFileWithMetadata</c> with <c>isDir</c>).</summary>
+    private static void CopyDirectory(LayerRoot source, LayerRoot destination, string name, List<(string, FileBasicInfo)> directories)
+    {
+        using SafeFileHandle handle = source.OpenHandle(name, directory: true);
+        FileBasicInfo info = source.GetBasicInfoOrDefault(handle);
+        destination.CreateDirectory(name);
+        using SafeFileHandle created = destination.OpenHandle(name, directory: true, write: true);
+        source.CopyMetadata(handle, destination, created, destination.Describe(name));
+        directories.Add((name, info));
     }
 }

@@ -273,7 +273,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         SafeFileHandle handle = content?.SafeFileHandle ?? (_ownedHandle = _root.OpenHandle(name, directory: true));
         FileBasicInfo info = _root.GetBasicInfoOrDefault(handle);
         long size = content is null ? 0 : _root.GetPlainSize(content, handle, path);
-        _current = _root.OpenPlainBackupReader(content, handle, includeSecurity: true, path);
+        _current = _root.OpenPlainBackupReader(content, handle, includeSecurity: _options.SecurityOutsideFiles, path);
         _currentHandle = handle;
         _currentSeekable = false;
         return new LayerEntry(name, size, info);

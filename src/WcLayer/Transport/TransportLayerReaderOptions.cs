@@ -14,6 +14,13 @@ public sealed class TransportLayerReaderOptions
     /// <summary>Fail when <c>tombstones.txt</c> is missing, as hcsshim does for HCS exports. Off by default (no file: no tombstones).</summary>
     public bool RequireTombstonesFile { get; init; }
 
+    /// <summary>
+    /// Whether entries outside <c>Files\</c> (<c>Hives</c>, <c>UtilityVM</c>, kept plain) are read with their security
+    /// descriptor. On by default (the portable store is lossless); the HCS store turns it off, as hcsshim's legacy
+    /// reader reads those with <c>NewBackupFileReader(f, false)</c>.
+    /// </summary>
+    internal bool SecurityOutsideFiles { get; init; } = true;
+
     /// <summary>Top-level names that are not layer entries (the portable store's own files beside the transport format).</summary>
     internal IReadOnlySet<string> SkippedRootNames { get; init; } = new HashSet<string>();
 

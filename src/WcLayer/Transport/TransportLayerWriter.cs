@@ -104,6 +104,15 @@ public sealed class TransportLayerWriter : ILayerWriter
         if (name == TransportPath.UtilityVM)
         {
             InitUtilityVM();
+            if (!_options.ImportFolderIsLayer)
+            {
+                // HCS staging: hcsshim's initUtilityVM ignores the entry's times and backup stream (the folder is HCS's
+                // to prepare). hcsshim then fails a Write with "closed"; the bytes are dropped here instead, so a
+                // layer that carries them (the portable store keeps them) still imports.
+                SetCurrent(name, _destinationRoot, file: null, Stream.Null);
+                return;
+            }
+
             _changedDirectories.Add((name, info));
             OpenPlain(_destinationRoot, name, info, isDirectory: true, created: false);
             return;
@@ -138,7 +147,9 @@ public sealed class TransportLayerWriter : ILayerWriter
         FileStream file = _root.CreateFile(fileName);
         try
         {
-            _root.SetBasicInfo(file.SafeFileHandle, info, _root.Describe(fileName));
+            // HCS staging sets only the times (hcsshim's strippedFi): the attributes travel in the prefix, and a
+            // read-only or directory attribute on the staging file would keep it from being deleted with the folder.
+            _root.SetBasicInfo(file.SafeFileHandle, _options.ImportFolderIsLayer ? info : info with { FileAttributes = 0 }, _root.Describe(fileName));
             if (!isDirectory && TransportPath.HasPrefix(name, TransportPath.Hives))
             {
                 // hcsshim restores hives without their security descriptors (BackupWrite with processSecurity = false).
@@ -309,6 +320,13 @@ public sealed class TransportLayerWriter : ILayerWriter
         }
 
         _disposed = true;
+        if (ReferenceEquals(_current, _buffer))
+        {
+            // Disposed without a commit: the layer is discarded, so buffered bytes are dropped rather than flushed
+            // (a flush could fail, on a full disk say, and hide the error that made the caller give up).
+            _buffer.Discard();
+        }
+
         CloseCurrent();
         foreach (LayerRoot root in _parentRoots)
         {
@@ -480,7 +498,7 @@ public sealed class TransportLayerWriter : ILayerWriter
         {
             if (isDirectory)
             {
-                handle = root.OpenHandle(name, directory: true);
+                handle = root.OpenHandle(name, directory: true, write: true);
             }
             else
             {
@@ -590,6 +608,10 @@ public sealed class TransportLayerWriter : ILayerWriter
             _buffer.Detach();
         }
 
+        // Frees a BackupWrite context still open (disposed mid-entry, or Complete failed), before its handle closes:
+        // hcsshim's reset always closes its BackupFileWriter.
+        _currentPlain?.Dispose();
+
         if (_currentFile is null)
         {
             _currentHandle?.Dispose();
@@ -632,8 +654,19 @@ public sealed class TransportLayerWriter : ILayerWriter
     {
         foreach ((string name, string target, LayerRoot targetRoot) in _pendingLinks)
         {
-            _destinationRoot.Remove(name);
-            LayerCopier.LinkOrCopy(targetRoot, target, _destinationRoot, name);
+            try
+            {
+                _destinationRoot.Remove(name);
+                LayerCopier.LinkOrCopy(targetRoot, target, _destinationRoot, name);
+            }
+            catch (LayerPathException e)
+            {
+                // Links are made at commit: name the entry and its target as the caller gave them, not the folders.
+                string detail = targetRoot.Stat(target) is { IsDirectory: true }
+                    ? "the target is a directory, and a hard link must name a file"
+                    : e.Message;
+                throw new LayerPathException("link", $"{name} -> {target}", e.ErrorCode, detail, e);
+            }
         }
 
         for (int i = _changedDirectories.Count - 1; i >= 0; i--)
@@ -642,7 +675,7 @@ public sealed class TransportLayerWriter : ILayerWriter
             if (_destinationRoot.Stat(name) is { } status && (status.IsDirectory || (status.Kind == LayerFileKind.SymbolicLink && _destinationRoot.ReparsePointsAreEntries)))
             {
                 // A directory that became a reparse point (Windows) is opened as itself.
-                using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: status.IsDirectory);
+                using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: status.IsDirectory, write: true);
                 _destinationRoot.SetBasicInfo(handle, info, _destinationRoot.Describe(name));
             }
             else if (!_options.ImportFolderIsLayer)

@@ -52,7 +52,9 @@ internal sealed unsafe class WindowsLayerRoot : LayerRoot
         {
             int error = Marshal.GetLastPInvokeError();
             handle.Dispose();
-            throw new LayerPathException("open", longPath, error == Win32Error.FileNotFound ? Win32Error.PathNotFound : error);
+            // The code as Windows gives it, as hcsshim's OpenRoot: FILE_NOT_FOUND for a missing folder in an existing
+            // one, PATH_NOT_FOUND when a folder above it is missing too.
+            throw new LayerPathException("open", longPath, error);
         }
 
         var root = new WindowsLayerRoot(longPath, handle);
@@ -104,16 +106,19 @@ internal sealed unsafe class WindowsLayerRoot : LayerRoot
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The transport writer sets times and restores backup streams on directory handles it opened for reading, as
-    /// the Unix descriptors allow; so directories (and files with <paramref name="write"/>) also get the metadata
-    /// write rights when the caller's token allows.
+    /// With <paramref name="write"/>, files and directories alike are opened as hcsshim opens what it restores:
+    /// <c>GENERIC_READ | GENERIC_WRITE</c> (a directory needs <c>FILE_WRITE_EA</c> for the EA stream of BackupWrite),
+    /// plus <c>WRITE_DAC | WRITE_OWNER | ACCESS_SYSTEM_SECURITY</c> when the caller's token allows. Without it a
+    /// directory still gets the metadata write rights when allowed (times are set on such handles).
     /// </remarks>
     public override SafeFileHandle OpenHandle(string relativePath, bool directory, bool write = false)
     {
         string[] parts = Split(relativePath);
         uint options = (directory ? FileDirectoryFile : FileNonDirectoryFile) | FileOpenReparsePoint;
-        uint optional = directory || write ? MetadataWriteRights : AccessSystemSecurity;
-        return OpenWithFallback(relativePath, parts, write && !directory ? GenericRead | GenericWrite : GenericRead, optional, FileShareAll, FileOpen, options, "open");
+        (uint access, uint optional) = write ? (GenericRead | GenericWrite, MetadataWriteRights & ~FileWriteAttributes)
+            : directory ? (GenericRead, MetadataWriteRights)
+            : (GenericRead, AccessSystemSecurity);
+        return OpenWithFallback(relativePath, parts, access, optional, FileShareAll, FileOpen, options, "open");
     }
 
     /// <inheritdoc/>
@@ -400,22 +405,28 @@ internal sealed unsafe class WindowsLayerRoot : LayerRoot
 
     /// <inheritdoc/>
     /// <remarks>
-    /// hcsshim's copy with metadata: the whole backup stream with security (data, alternate streams, EAs, reparse
-    /// data, security descriptor) is piped from BackupRead into BackupWrite, then the basic info is set last, so the
-    /// restore cannot change the times. Copying the data stream again after <see cref="LayerCopier.CopyFile"/> costs a
-    /// second write of the few files copied (the BCD files, reparse points); it keeps one path for files and directories.
+    /// hcsshim's <c>copyFileWithMetadata</c>: the basic info is set first, then the whole backup stream with security
+    /// (data, alternate streams, EAs, reparse data, security descriptor) is piped from BackupRead into BackupWrite.
+    /// Directory times are reapplied by the caller once the tree is complete. Copying the data stream again after
+    /// <see cref="LayerCopier.CopyFile"/> costs a second write of the few files copied (the BCD files, reparse points);
+    /// it keeps one path for files and directories.
     /// </remarks>
     public override void CopyMetadata(SafeFileHandle source, LayerRoot destinationRoot, SafeFileHandle destination, string destinationPath)
     {
-        FileBasicInfo info = QueryBasicInfo(source, destinationPath);
-        using (var reader = new BackupReadStream(source, owned: null, processSecurity: true, destinationPath))
-        using (var writer = new BackupWriteStream(destination, processSecurity: true, destinationPath))
-        {
-            reader.CopyTo(writer, 64 * 1024);
-            writer.Complete();
-        }
+        destinationRoot.SetBasicInfo(destination, QueryBasicInfo(source, destinationPath), destinationPath);
+        using var reader = new BackupReadStream(source, owned: null, processSecurity: true, destinationPath);
+        using var writer = new BackupWriteStream(destination, processSecurity: true, destinationPath);
+        reader.CopyTo(writer, 64 * 1024);
+        writer.Complete();
+    }
 
-        destinationRoot.SetBasicInfo(destination, info, destinationPath);
+    /// <summary>Whether the entry is a reparse point on a directory (a junction or a directory symbolic link); the leaf is not followed.</summary>
+    internal bool IsDirectoryReparsePoint(string relativePath)
+    {
+        string[] parts = Split(relativePath);
+        using SafeFileHandle handle = OpenRelative(relativePath, parts, FileReadAttributes, FileShareAll, FileOpen, FileOpenReparsePoint, "stat");
+        FileBasicInfo info = QueryBasicInfo(handle, Describe(relativePath));
+        return info.IsReparsePoint && info.IsDirectory;
     }
 
     protected override void DisposeCore() => _root.Dispose();

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.ComponentModel;
 
 namespace WcLayer.Win32;
 
@@ -86,7 +87,7 @@ public sealed partial class SecurityDescriptor
     /// <param name="selfRelative">The bytes, as <c>BackupRead</c> and <c>MSWINDOWS.rawsd</c> carry them.</param>
     /// <returns>The descriptor.</returns>
     /// <exception cref="InvalidDataException">The bytes are malformed (the message names the offset).</exception>
-    public static SecurityDescriptor Parse(ReadOnlySpan<byte> selfRelative)
+    public static SecurityDescriptor FromBinary(ReadOnlySpan<byte> selfRelative)
     {
         if (selfRelative.Length < HeaderSize)
         {
@@ -146,11 +147,23 @@ public sealed partial class SecurityDescriptor
     /// <param name="sddl">The SDDL string, e.g. <c>O:BAG:SYD:(A;;FA;;;BA)</c>.</param>
     /// <returns>The descriptor.</returns>
     /// <exception cref="FormatException">The text is not valid SDDL (the message names the position).</exception>
-    public static SecurityDescriptor ParseSddl(string sddl)
+    public static SecurityDescriptor Parse(string sddl)
     {
         ArgumentNullException.ThrowIfNull(sddl);
         return SddlParser.Parse(sddl);
     }
+
+    /// <summary>The former name of <see cref="FromBinary"/>, kept for existing callers.</summary>
+    /// <param name="selfRelative">The bytes.</param>
+    /// <returns>The descriptor.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static SecurityDescriptor Parse(ReadOnlySpan<byte> selfRelative) => FromBinary(selfRelative);
+
+    /// <summary>The former name of <see cref="Parse(string)"/>, kept for existing callers.</summary>
+    /// <param name="sddl">The SDDL string.</param>
+    /// <returns>The descriptor.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static SecurityDescriptor ParseSddl(string sddl) => Parse(sddl);
 
     /// <summary>Encodes the self-relative binary form.</summary>
     /// <returns>The bytes.</returns>

@@ -105,6 +105,10 @@ public sealed class Sid : IEquatable<Sid>
         return bytes;
     }
 
+    /// <summary>The string form, as SDDL writes a SID that has no alias (the same as <see cref="ToString"/>), so that <see cref="Sid"/> and <see cref="SecurityDescriptor"/> read and write alike: <c>Parse</c>/<c>ToSddl</c>, <c>FromBinary</c>/<c>ToBinary</c>.</summary>
+    /// <returns>The string form, e.g. <c>S-1-5-32-544</c>.</returns>
+    public string ToSddl() => ToString();
+
     /// <summary>Formats the SID as Windows' <c>ConvertSidToStringSidW</c> does, e.g. <c>S-1-5-32-544</c>.</summary>
     /// <returns>The string form.</returns>
     public override string ToString()

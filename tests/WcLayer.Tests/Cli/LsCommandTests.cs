@@ -275,9 +275,9 @@ public partial class LsCommandTests : IClassFixture<SampleTar>
         CliResult result = await CliRunner.RunAsync(["ls", "--json", missing]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"wclayer ls: {missing}: No such file or directory.", Assert.Single(result.ErrorLines));
+        Assert.Equal($"wclayer ls: {missing}: no such file", Assert.Single(result.ErrorLines));
         using JsonDocument last = JsonDocument.Parse(Assert.Single(result.OutputLines));
-        Assert.Equal($"{missing}: No such file or directory.", last.RootElement.GetProperty("error").GetString());
+        Assert.Equal($"{missing}: no such file", last.RootElement.GetProperty("error").GetString());
     }
 
     [Fact]

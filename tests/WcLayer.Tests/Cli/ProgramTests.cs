@@ -15,11 +15,11 @@ public class ProgramTests
     [Theory]
     [InlineData("bogus")]
     [InlineData("ls")]
-    public async Task UsageErrorsExitWithOne(string command)
+    public async Task UsageErrorsExitWithTwo(string command)
     {
         CliResult result = await CliRunner.RunAsync([command]);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.NotEqual(string.Empty, result.Error);
     }
 }

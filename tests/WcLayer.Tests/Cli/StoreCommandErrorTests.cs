@@ -18,7 +18,7 @@ public sealed class StoreCommandErrorTests : IDisposable
         Assert.Equal(1, again.ExitCode);
         string line = Assert.Single(again.ErrorLines);
         Assert.StartsWith("wclayer import: ", line, StringComparison.Ordinal);
-        Assert.Contains("Cannot create a file when that file already exists", line, StringComparison.Ordinal);
+        Assert.Equal($"wclayer import: the layer {_temp["base"]} already exists; remove it with 'wclayer remove' or choose another path", line);
         Assert.Equal(0, (await CliRunner.RunAsync(["ls", _temp["base"]])).ExitCode);
     }
 
@@ -31,7 +31,7 @@ public sealed class StoreCommandErrorTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         string line = Assert.Single(result.ErrorLines);
-        Assert.Contains("The system cannot find the path specified", line, StringComparison.Ordinal);
+        Assert.Equal($"wclayer import: no such layer: {_temp["missing"]} does not exist", line);
         Assert.Equal(["child.tar"], _temp.Contents());
     }
 
@@ -63,7 +63,7 @@ public sealed class StoreCommandErrorTests : IDisposable
         // mount does not: it defaults to the chain create recorded (ChainTests).
         CliResult result = await CliRunner.RunAsync(["create", _temp["scratch"]]);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("at least one read-only layer must be specified", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
     }
 

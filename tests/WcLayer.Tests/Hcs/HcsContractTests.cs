@@ -127,24 +127,29 @@ public sealed class HcsContractTests : IDisposable
     }
 
     [ContractFact]
-    public void A_missing_privilege_is_named_and_nothing_is_imported_and_the_thread_reverts()
+    public void A_privilege_the_token_lacks_is_skipped_and_the_import_still_runs()
     {
-        _double.SetMissingPrivilege(18);
-        var e = Assert.Throws<PrivilegeException>(() => _store.ImportLayer(@"C:\l\new", @"C:\tmp\i", []));
-        Assert.Equal("Could not enable privilege \"Restore files and directories\"", e.Message);
-        Assert.Equal(["SeRestorePrivilege"], e.Privileges);
-        Assert.DoesNotContain(_double.Lines, l => l.StartsWith("ImportLayer", StringComparison.Ordinal));
-        Assert.Equal("RevertToSelf", _double.Lines[^1]);
+        // A Backup Operators token: backup and restore, no SeSecurityPrivilege. hcsshim enables nothing and requires
+        // nothing, so the import must be attempted (issue 12, item 6).
+        _double.SetMissingPrivilege(8);
+        _store.ImportLayer(@"C:\l\new", @"C:\tmp\i", []);
+        string[] lines = _double.Lines;
+        Assert.Equal(3, lines.Count(l => l.StartsWith("AdjustTokenPrivileges", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("ImportLayer", StringComparison.Ordinal));
+        Assert.Equal("RevertToSelf", lines[^1]);
     }
 
     [ContractFact]
-    public void Several_missing_privileges_use_the_plural_shape()
+    public void A_token_without_any_of_the_privileges_still_exports_and_the_skip_is_named_on_the_activity()
     {
         _double.SetMissingPrivilege(17);
-        _double.SetMissingPrivilege(8);
-        var e = Assert.Throws<PrivilegeException>(() => _store.ImportLayer(@"C:\l\new", @"C:\tmp\i", []));
-        Assert.Equal("Could not enable privileges \"Back up files and directories\", \"Manage auditing and security log\"", e.Message);
-        Assert.Equal(["SeBackupPrivilege", "SeSecurityPrivilege"], e.Privileges);
+        using var recorder = new ActivityRecorder();
+        _store.ExportLayer(@"C:\l\a", @"C:\tmp\out", []);
+        Assert.Contains(_double.Lines, l => l.StartsWith("ExportLayer", StringComparison.Ordinal));
+        Activity export = recorder.Single("hcsshim::ExportLayer");
+        ActivityEvent skipped = Assert.Single(export.Events, e => e.Name == "privilege not held");
+        Assert.Equal("SeBackupPrivilege", skipped.Tags.Single(t => t.Key == "privilege").Value);
+        Assert.Equal(ActivityStatusCode.Unset, export.Status);
     }
 
     [ContractFact]
@@ -325,6 +330,32 @@ public sealed class HcsContractTests : IDisposable
     }
 
     [ContractFact]
+    public void An_hcs_hresult_prints_the_system_message_as_go_does()
+    {
+        // Go's Errno.Error: FormatMessageW from the system table, en-US first, trailing CR LF trimmed (issue 12, item 9).
+        _double.SetMessage(0xC0370103, 0x409, "The requested operation is not valid in the current state.");
+        _double.SetResult("ImportLayer", 0xC0370103u);
+        var e = Assert.Throws<HcsException>(() => _store.ImportLayer(@"C:\l\a", @"C:\tmp\i", []));
+        Assert.Equal(@"hcsshim::ImportLayer failed in Win32: The requested operation is not valid in the current state. (0xc0370103): C:\l\a", e.Message);
+        Assert.Equal("flags=0x3200 source=NULL id=0xc0370103 language=0x409 size=300 arguments=NULL", _double.FormatCalls[0]);
+    }
+
+    [ContractFact]
+    public void Without_an_english_text_the_default_language_is_used_then_the_table()
+    {
+        _double.SetMessage(0xC0370104, 0, "Texte localisé.");
+        _double.SetResult("ActivateLayer", 0xC0370104u);
+        var e = Assert.Throws<HcsException>(() => _store.ActivateLayer(@"C:\l\a"));
+        Assert.Equal(@"hcsshim::ActivateLayer failed in Win32: Texte localisé. (0xc0370104): C:\l\a", e.Message);
+        Assert.Equal(["language=0x409", "language=0x0"], _double.FormatCalls.Select(c => c.Split(' ')[3]));
+
+        // A path error (ProcessBaseLayer) embeds the same text.
+        _double.SetResult("ProcessBaseImage", 0xC0370104u);
+        var path = Assert.Throws<HcsException>(() => _store.ProcessBaseLayer(@"C:\l\a"));
+        Assert.Equal(@"hcsshim::ProcessBaseLayer C:\l\a: Texte localisé.", path.Message);
+    }
+
+    [ContractFact]
     public void Non_win32_hresult_keeps_the_whole_code()
     {
         _double.SetResult("ImportLayer", 0xC0370103u);
@@ -343,11 +374,15 @@ public sealed class HcsContractTests : IDisposable
     }
 
     [ContractFact]
-    public void Nul_in_a_path_fails_before_the_call()
+    public void Nul_in_a_path_fails_before_the_call_with_gos_einval()
     {
         var e = Assert.Throws<HcsException>(() => _store.ActivateLayer("C:\\l\\a\0b"));
-        Assert.Equal(Win32Error.InvalidParameter, e.ErrorCode);
+        Assert.Equal(HcsErrors.GoInvalidArgument, e.ErrorCode);
+        Assert.Equal("hcsshim::ActivateLayer failed in Win32: invalid argument (0x20000027): C:\\l\\a\0b", e.Message);
         Assert.Equal(string.Empty, _double.Log);
+
+        var path = Assert.Throws<HcsException>(() => _store.ProcessBaseLayer("C:\\l\0"));
+        Assert.Equal("hcsshim::ProcessBaseLayer C:\\l\0: invalid argument", path.Message);
 
         Assert.Throws<HcsException>(() => _store.ImportLayer(@"C:\l\a", "C:\\tmp\0", []));
         Assert.DoesNotContain(_double.Lines, l => l.StartsWith("ImportLayer", StringComparison.Ordinal));
@@ -358,13 +393,15 @@ public sealed class HcsContractTests : IDisposable
     {
         // As hcsshim: the layer id comes first, so a NUL in the base name fails in NameToGuid ...
         var e = Assert.Throws<HcsException>(() => _store.PrepareLayer(@"C:\l\s", ["C:\\l\\p\0x"]));
-        Assert.Equal(Win32Error.InvalidParameter, e.ErrorCode);
+        Assert.Equal(HcsErrors.GoInvalidArgument, e.ErrorCode);
         Assert.Equal("hcsshim::NameToGuid", e.Operation);
+        Assert.Equal("hcsshim::NameToGuid failed in Win32: invalid argument (0x20000027): p\0x", e.Message);
 
-        // ... and one elsewhere in the path when the path itself is converted.
+        // ... and one elsewhere in the path when the path itself is converted: hcsshim returns Go's EINVAL bare.
         e = Assert.Throws<HcsException>(() => _store.PrepareLayer(@"C:\l\s", ["C:\\l\0\\p"]));
-        Assert.Equal(Win32Error.InvalidParameter, e.ErrorCode);
+        Assert.Equal(HcsErrors.GoInvalidArgument, e.ErrorCode);
         Assert.Equal("hcsshim::PrepareLayer", e.Operation);
+        Assert.Equal("invalid argument", e.Message);
         Assert.Equal("NameToGuid name=\"p\"\n", _double.Log);
     }
 

@@ -92,7 +92,7 @@ public sealed class HcsConvertToBaseLayerContractTests : IDisposable
         File.WriteAllText(Path.Combine(boot, "BCD"), "bcd");
         _store.ConvertToBaseLayer(layer);
         Assert.Equal(
-            [$"ProcessBaseImage path=\"{layer}\"", $"ProcessUtilityImage path=\"{layer}\\UtilityVM\""],
+            [$"ProcessBaseImage path=\"{layer}\"", $"ProcessUtilityImage path=\"{layer.Replace('/', '\\')}\\UtilityVM\""],
             _double.Lines.Where(l => l.StartsWith("Process", StringComparison.Ordinal)));
     }
 

@@ -77,7 +77,7 @@ public sealed class HcsLayerWriterContractTests : IDisposable
         writer.Add("UtilityVM/Files/", Directory_);
         writer.Commit();
         Assert.Equal(
-            [$"ProcessBaseImage path=\"{layer}\"", $"ProcessUtilityImage path=\"{layer}\\UtilityVM\""],
+            [$"ProcessBaseImage path=\"{layer}\"", $"ProcessUtilityImage path=\"{layer.Replace('/', '\\')}\\UtilityVM\""],
             _double.Lines.Where(l => l.StartsWith("Process", StringComparison.Ordinal)));
     }
 

@@ -72,7 +72,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
     {
         _double.SetResult("OpenVirtualDisk", 2);
         var e = Assert.Throws<HcsException>(() => _store.ExpandScratchSize(@"C:\l\s\", 1));
-        Assert.Equal(@"OpenVirtualDisk C:\l\s\sandbox.vhdx: The system cannot find the file specified.", e.Message);
+        Assert.Equal(@"OpenVirtualDisk C:\l\s\sandbox.vhdx: OpenVirtualDisk C:\l\s\sandbox.vhdx: The system cannot find the file specified.", e.Message);
         Assert.Equal(Win32Error.FileNotFound, e.ErrorCode);
     }
 
@@ -81,7 +81,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
     {
         _double.SetResult("AttachVirtualDisk", 5);
         var e = Assert.Throws<HcsException>(() => _store.ExpandScratchSize(@"C:\l\s", 1));
-        Assert.Equal(@"OpenVirtualDisk C:\l\s\sandbox.vhdx: AttachVirtualDisk C:\l\s\sandbox.vhdx: Access is denied.", e.Message);
+        Assert.Equal(@"OpenVirtualDisk C:\l\s\sandbox.vhdx: AttachVirtualDisk C:\l\s\sandbox.vhdx: failed to attach virtual disk: Access is denied.", e.Message);
         Assert.Equal("CloseHandle handle=0x1001", _double.Lines[^1]);
     }
 
@@ -159,10 +159,10 @@ public sealed class HcsScratchAndTracingTests : IDisposable
             return new EmptyReader();
         });
         using var recorder = new ActivityRecorder();
-        ILayerReader reader = store.NewLayerReader(@"C:\l\r", []);
+        ILayerReader reader = store.NewLayerReader(@"C:\l\r", [@"C:\l\p"]);
         Assert.NotNull(seen);
         Assert.StartsWith("hcs", Path.GetFileName(seen), StringComparison.Ordinal);
-        Assert.Contains(_double.Lines, l => l == $"ExportLayer {Info} id=\"C:\\l\\r\" exportFolderPath=\"{seen}\" layers=NULL count=0");
+        Assert.Contains(_double.Lines, l => l.StartsWith($"ExportLayer {Info} id=\"C:\\l\\r\" exportFolderPath=\"{seen}\" layers=[", StringComparison.Ordinal));
         Assert.DoesNotContain(recorder.Stopped, a => a.OperationName == "hcsshim::NewLayerReader");
         Assert.Null(reader.Next());
         reader.Dispose();
@@ -176,7 +176,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
         string? folder = null;
         _double.SetResult("ExportLayer", 0x80070002u);
         var store = new HcsLayerStore(_ => new EmptyReader());
-        Assert.Throws<HcsException>(() => store.NewLayerReader(@"C:\l\r", []));
+        Assert.Throws<HcsException>(() => store.NewLayerReader(@"C:\l\r", [@"C:\l\p"]));
         folder = _double.Lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, "exportFolderPath=\"([^\"]*)\"")).First(m => m.Success).Groups[1].Value;
         Assert.False(Directory.Exists(folder));
     }
@@ -186,7 +186,7 @@ public sealed class HcsScratchAndTracingTests : IDisposable
     {
         // The double's ExportLayer writes nothing, so the transport reader finds no tombstones.txt, which an HCS
         // export always has; the export folder is removed again.
-        var e = Assert.Throws<LayerPathException>(() => new HcsLayerStore().NewLayerReader(@"C:\l\r", []));
+        var e = Assert.Throws<LayerPathException>(() => new HcsLayerStore().NewLayerReader(@"C:\l\r", [@"C:\l\p"]));
         Assert.EndsWith("tombstones.txt", e.Path, StringComparison.Ordinal);
         Assert.Contains("ExportLayer", _double.Log, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.GetDirectoryName(e.Path)));

@@ -1,12 +1,16 @@
 using System.Runtime.Versioning;
+using Microsoft.Win32.SafeHandles;
 using WcLayer.Hcs;
+using WcLayer.Transport;
+using WcLayer.Win32;
 
 namespace WcLayer.Tests.Hcs;
 
 /// <summary>
-/// Tests against the real Host Compute Service. They need Windows with the Containers feature, an elevated process
-/// (ImportLayer/ExportLayer need SeBackupPrivilege and SeRestorePrivilege) and, for the layer tests, an existing base
-/// layer named by WCLAYER_TEST_BASE_LAYER. Skipped elsewhere. See docs/windows-testing.md.
+/// Tests against the real Host Compute Service and NTFS. They need Windows with the Containers feature, an elevated
+/// process (HCS answers administrators only; creating the symbolic link of the clone test needs it too) and, for the
+/// layer tests, an existing base layer named by WCLAYER_TEST_BASE_LAYER. Skipped elsewhere. The issue-12 tests say,
+/// each, what a Windows host must show. See docs/windows-testing.md.
 /// </summary>
 [SupportedOSPlatform("windows")]
 public sealed class HcsWindowsTests : IDisposable
@@ -211,8 +215,184 @@ public sealed class HcsWindowsTests : IDisposable
         while (reader.Next() is { } entry)
         {
             names.Add(entry.Name);
+
+            // Issue 12, item 7. A Windows host must show: entries outside Files\ of an HCS export carry no security
+            // descriptor (hcsshim's legacy reader uses NewBackupFileReader(f, false)).
+            if (!entry.Name.StartsWith(@"Files\", StringComparison.Ordinal) && entry.Name != "Files")
+            {
+                Assert.DoesNotContain(BackupStreamId.SecurityData, StreamIds(reader));
+            }
         }
 
         Assert.Contains(@"Files\wclayer-written.txt", names);
+    }
+
+    // ---- issue 12: what only a Windows host can show (docs/windows-testing.md lists them) ----
+
+    private static byte[] Streams(params (BackupStreamId Id, byte[] Data, string Name)[] streams)
+    {
+        using var bytes = new MemoryStream();
+        using (var writer = new BackupStreamWriter(bytes, leaveOpen: true))
+        {
+            foreach ((BackupStreamId id, byte[] data, string name) in streams)
+            {
+                writer.WriteStream(id, data, name);
+            }
+        }
+
+        return bytes.ToArray();
+    }
+
+    private static List<BackupStreamId> StreamIds(ILayerReader reader)
+    {
+        using var bytes = new MemoryStream();
+        byte[] buffer = new byte[65536];
+        for (int n; (n = reader.Read(buffer)) > 0;)
+        {
+            bytes.Write(buffer, 0, n);
+        }
+
+        bytes.Position = 0;
+        using var streams = new BackupStreamReader(bytes, leaveOpen: true);
+        var ids = new List<BackupStreamId>();
+        while (streams.ReadNextHeader() is { } header)
+        {
+            ids.Add(header.Id);
+        }
+
+        return ids;
+    }
+
+    // Item 1. A Windows host must show: a read-only entry leaves no read-only staging file, so the import folder
+    // (hcsshim's %TEMP%\hcs*) is deleted with the layer's data; a .$wcidirs$ companion is not a directory.
+    [WindowsFact]
+    public void A_read_only_entry_stages_as_a_plain_file_and_the_import_folder_is_deleted()
+    {
+        string import = Directory.CreateDirectory(Path.Combine(_root, "import")).FullName;
+        string layer = Directory.CreateDirectory(Path.Combine(_root, "layer")).FullName;
+        string parent = Directory.CreateDirectory(Path.Combine(_root, "parent")).FullName;
+        var readOnly = new FileBasicInfo(132000000000000000, 132000000000000000, 132000000000000000, 132000000000000000, FileAttributes.ReadOnly | FileAttributes.Archive);
+        using (var writer = new TransportLayerWriter(import, [parent], layer))
+        {
+            writer.Add("Files", readOnly with { FileAttributes = FileAttributes.Directory | FileAttributes.ReadOnly });
+            writer.Add(@"Files\ro.txt", readOnly);
+            writer.Write(Streams((BackupStreamId.Data, "x"u8.ToArray(), string.Empty)));
+            writer.Commit();
+        }
+
+        Assert.Equal(0, (int)(File.GetAttributes(Path.Combine(import, "Files", "ro.txt")) & FileAttributes.ReadOnly));
+        Assert.Equal(0, (int)(File.GetAttributes(Path.Combine(import, "Files.$wcidirs$")) & FileAttributes.Directory));
+        Directory.Delete(import, recursive: true);
+    }
+
+    // Item 2. A Windows host must show: a layer path with a trailing separator gives ORSaveHive and
+    // ProcessUtilityImage clean \\?\ paths (no doubled separator), so the hives are written.
+    [WindowsFact]
+    public void ConvertToBaseLayer_with_a_trailing_separator_writes_the_hives()
+    {
+        string layer = Directory.CreateDirectory(Path.Combine(_root, "convert-trailing")).FullName;
+        Directory.CreateDirectory(Path.Combine(layer, "Files"));
+        Directory.CreateDirectory(Path.Combine(layer, "UtilityVM", "Files"));
+        var e = Assert.Throws<HcsException>(() => _store.ConvertToBaseLayer(layer + @"\"));
+        Assert.DoesNotContain(@"\\UtilityVM", e.Message, StringComparison.Ordinal);
+        Assert.Equal("regf"u8.ToArray(), File.ReadAllBytes(Path.Combine(layer, "Files", "Windows", "System32", "config", "SYSTEM"))[..4]);
+    }
+
+    // Item 3. A Windows host must show: a directory symbolic link (or junction) in the parent's UtilityVM\Files is
+    // cloned as a directory reparse point with the same target, and nothing behind it is copied.
+    [WindowsFact]
+    public void CloneTree_clones_a_directory_link_as_a_directory_reparse_point()
+    {
+        string parent = Directory.CreateDirectory(Path.Combine(_root, "clone-parent")).FullName;
+        string files = Directory.CreateDirectory(Path.Combine(parent, "UtilityVM", "Files")).FullName;
+        string target = Directory.CreateDirectory(Path.Combine(_root, "elsewhere")).FullName;
+        File.WriteAllText(Path.Combine(target, "behind.txt"), "behind the link");
+        Directory.CreateSymbolicLink(Path.Combine(files, "link"), target);
+        string layer = Directory.CreateDirectory(Path.Combine(_root, "clone-layer", "UtilityVM")).Parent!.FullName;
+
+        using (LayerRoot source = LayerRoot.Open(parent))
+        using (LayerRoot destination = LayerRoot.Open(layer))
+        {
+            LayerCopier.CloneTree(source, destination, TransportPath.UtilityVMFiles, TransportPath.MutatedUtilityVMFiles);
+        }
+
+        var clone = new DirectoryInfo(Path.Combine(layer, "UtilityVM", "Files", "link"));
+        Assert.True(clone.Attributes.HasFlag(FileAttributes.Directory | FileAttributes.ReparsePoint));
+        Assert.Equal(target, clone.LinkTarget);
+    }
+
+    // Item 4. A Windows host must show: a directory opened for writing takes BackupWrite's EA stream (FILE_WRITE_EA
+    // comes with GENERIC_WRITE), and BackupRead gives it back.
+    [WindowsFact]
+    public void A_directory_opened_for_writing_takes_an_extended_attribute_stream()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_root, "ea")).FullName;
+        byte[] ea = ExtendedAttributeList.Encode([new ExtendedAttribute("WCLAYER.TEST", "value"u8.ToArray())]);
+        using LayerRoot root = LayerRoot.Open(folder);
+        root.CreateDirectory("d");
+        using (SafeFileHandle handle = root.OpenHandle("d", directory: true, write: true))
+        using (PlainBackupWriter writer = root.CreatePlainBackupWriter(null, handle, processSecurity: false, root.Describe("d")))
+        {
+            writer.Write(Streams((BackupStreamId.ExtendedAttributes, ea, string.Empty)));
+            writer.Complete();
+        }
+
+        using SafeFileHandle read = root.OpenHandle("d", directory: true);
+        using Stream backup = root.OpenPlainBackupReader(null, read, includeSecurity: false, root.Describe("d"));
+        using var streams = new BackupStreamReader(backup, leaveOpen: true);
+        Assert.Contains(BackupStreamId.ExtendedAttributes, Enumerable.Range(0, 8).Select(_ => streams.ReadNextHeader()).TakeWhile(h => h is not null).Select(h => h!.Value.Id));
+    }
+
+    // Item 5. A Windows host must show: a base layer reads straight from its folder, Files first, with no ExportLayer
+    // and no %TEMP%\hcs* folder.
+    [WindowsFact(needsBaseLayer: true)]
+    public void NewLayerReader_of_a_base_layer_reads_its_folder()
+    {
+        HashSet<string> before = [.. Directory.GetDirectories(Path.GetTempPath(), "hcs*")];
+        using ILayerReader reader = _store.NewLayerReader(BaseLayer, []);
+        Assert.Equal("Files", reader.Next()?.Name);
+        Assert.Equal(@"Files\", reader.Next()?.Name[..6]);
+        Assert.Subset(before, Directory.GetDirectories(Path.GetTempPath(), "hcs*").ToHashSet());
+    }
+
+    // Item 6. A Windows host must show: a privilege the token does not hold (SeTcbPrivilege, which not even
+    // administrators hold) is skipped, not an error, and the operation runs.
+    [WindowsFact]
+    public void A_privilege_the_token_lacks_does_not_stop_the_operation()
+    {
+        bool ran = false;
+        Privileges.Run(["SeTcbPrivilege", Privileges.Backup], () => ran = true);
+        Assert.True(ran);
+    }
+
+    // Item 8. A Windows host must show: a writer disposed in the middle of an alternate data stream frees its
+    // BackupWrite context (which holds the stream open), so the import folder is deleted at once.
+    [WindowsFact]
+    public void A_writer_disposed_mid_stream_leaves_nothing_open()
+    {
+        string import = Directory.CreateDirectory(Path.Combine(_root, "import-mid")).FullName;
+        string layer = Directory.CreateDirectory(Path.Combine(_root, "layer-mid")).FullName;
+        string parent = Directory.CreateDirectory(Path.Combine(_root, "parent-mid")).FullName;
+        byte[] stream = Streams((BackupStreamId.AlternateData, new byte[100], ":s:$DATA"));
+        using (var writer = new TransportLayerWriter(import, [parent], layer))
+        {
+            writer.Add("Hives", new FileBasicInfo(1, 1, 1, 1, FileAttributes.Directory));
+            writer.Add(@"Hives\h", new FileBasicInfo(1, 1, 1, 1, FileAttributes.Archive));
+            writer.Write(stream.AsSpan(0, stream.Length - 50));
+        }
+
+        Directory.Delete(import, recursive: true);
+    }
+
+    // Item 9. A Windows host must show: HCS_E_* codes print the system's text (Go's FormatMessage), not
+    // "winapi error #N"; a missing root folder in an existing folder is FILE_NOT_FOUND (2), deeper PATH_NOT_FOUND (3).
+    [WindowsFact]
+    public void Errors_read_as_hcsshims()
+    {
+        Assert.DoesNotContain("winapi error", SystemMessage.Of(unchecked((int)0x80370100)), StringComparison.Ordinal);
+        Assert.Equal("invalid argument", SystemMessage.Of(HcsErrors.GoInvalidArgument));
+        Directory.CreateDirectory(_root);
+        Assert.Equal(Win32Error.FileNotFound, Assert.Throws<LayerPathException>(() => LayerRoot.Open(Path.Combine(_root, "missing"))).ErrorCode);
+        Assert.Equal(Win32Error.PathNotFound, Assert.Throws<LayerPathException>(() => LayerRoot.Open(Path.Combine(_root, "missing", "deeper"))).ErrorCode);
     }
 }

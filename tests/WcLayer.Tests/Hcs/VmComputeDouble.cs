@@ -24,7 +24,8 @@ public enum DoubleMode
 /// Builds native/vmcompute_double.c with gcc once per test run and routes the library's imports of vmcompute.dll,
 /// virtdisk.dll, kernel32.dll, advapi32.dll, ole32.dll, offreg.dll and ntdll.dll to it
 /// (AssemblyLoadContext.ResolvingUnmanagedDll fires only after default probing fails, which it always does for these
-/// names off Windows; ntdll.dll is otherwise only bound by the Windows file-system seam, which never runs off Windows). Exposes the double's control API.
+/// names off Windows). The double also stands in for the kernel32 and ntdll functions of the Windows file-system seam
+/// (WindowsLayerRoot) over real POSIX folders, so that seam's calls can be checked here too. Exposes the double's control API.
 /// </summary>
 public sealed class VmComputeDouble
 {
@@ -47,6 +48,11 @@ public sealed class VmComputeDouble
     private readonly Func<int> _maxConcurrentPrepare;
     private readonly Action<long, long> _setDisk;
     private readonly Action<uint> _setMissingPrivilege;
+    private readonly Action<string> _markReparse;
+    private readonly Action<uint> _denyAccess;
+    private readonly Func<int> _liveBackupContexts;
+    private readonly Action<uint, uint, string> _setMessage;
+    private readonly Func<nint> _getFormatCalls;
 
     private VmComputeDouble()
     {
@@ -68,6 +74,11 @@ public sealed class VmComputeDouble
         _maxConcurrentPrepare = Bind<IntFn>("double_get_max_concurrent_prepare").Invoke;
         _setDisk = Bind<SetDiskFn>("double_set_disk").Invoke;
         _setMissingPrivilege = Bind<SetUIntFn>("double_set_missing_privilege").Invoke;
+        _markReparse = Bind<SetUtf8Fn>("double_mark_reparse").Invoke;
+        _denyAccess = Bind<SetUIntFn>("double_deny_access").Invoke;
+        _liveBackupContexts = Bind<IntFn>("double_get_live_backup_contexts").Invoke;
+        _setMessage = Bind<SetMessageFn>("double_set_message").Invoke;
+        _getFormatCalls = Bind<PtrFn>("double_get_format_calls").Invoke;
 
         Assembly library = typeof(HcsLayerStore).Assembly;
         AssemblyLoadContext.Default.ResolvingUnmanagedDll += (assembly, name) =>
@@ -123,6 +134,12 @@ public sealed class VmComputeDouble
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate void SetUIntFn(uint value);
 
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void SetUtf8Fn([MarshalAs(UnmanagedType.LPUTF8Str)] string value);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void SetMessageFn(uint id, uint language, [MarshalAs(UnmanagedType.LPWStr)] string text);
+
     /// <summary>The one instance (the resolver can only be registered once per process sensibly).</summary>
     public static VmComputeDouble Instance => Shared.Value;
 
@@ -173,6 +190,21 @@ public sealed class VmComputeDouble
     public void SetDisk(long partitionSize, long totalBytes) => _setDisk(partitionSize, totalBytes);
 
     public void SetMissingPrivilege(uint luid) => _setMissingPrivilege(luid);
+
+    /// <summary>Makes the entry at this POSIX path a reparse point for the Windows seam (a junction when it is a directory).</summary>
+    public void MarkReparsePoint(string path) => _markReparse(path);
+
+    /// <summary>NtCreateFile fails with STATUS_PRIVILEGE_NOT_HELD when asked for any of these rights (reset by <see cref="Reset"/>).</summary>
+    public void DenyAccess(uint rights) => _denyAccess(rights);
+
+    /// <summary>BackupRead/BackupWrite contexts not freed with an abort call.</summary>
+    public int LiveBackupContexts => _liveBackupContexts();
+
+    /// <summary>Scripts the system text FormatMessageW gives for a code in a language (0: the default language).</summary>
+    public void SetMessage(uint id, uint language, string text) => _setMessage(id, language, text);
+
+    /// <summary>The FormatMessageW calls since the last <see cref="Reset"/>, one line each (they are not in <see cref="Log"/>).</summary>
+    public string[] FormatCalls => (Marshal.PtrToStringUTF8(_getFormatCalls()) ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     public void SetGuid(Guid? guid)
     {

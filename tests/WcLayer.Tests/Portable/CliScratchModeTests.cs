@@ -67,7 +67,7 @@ public sealed class CliScratchModeTests : IDisposable
         File.CreateSymbolicLink(_temp["other"], _temp["canary"]);
 
         CliResult wrong = await CliRunner.RunAsync(["unmount", _temp["scratch"], _temp["other"]]);
-        Assert.Equal(1, wrong.ExitCode);
+        Assert.NotEqual(0, wrong.ExitCode);
         Assert.Contains("nothing was removed", Assert.Single(wrong.ErrorLines), StringComparison.Ordinal);
         Assert.NotNull(new FileInfo(_temp["other"]).LinkTarget);
 

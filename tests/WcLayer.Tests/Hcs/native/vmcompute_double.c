@@ -6,7 +6,12 @@
  * double_get_log(); results are scripted with double_set_result() and friends. Build with -DDOUBLE_OMIT_GRANTVMACCESS
  * for a variant that lacks one export.
  */
+#define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -149,6 +154,9 @@ static int32_t scripted_errno(const char *name)
     return i >= 0 ? script[i].err : 0;
 }
 
+static void fs_reset(void);
+void double_reset_messages(void);
+
 /* ---- control API for the tests ----------------------------------------------------------------------------- */
 
 EXPORT void double_reset(void)
@@ -165,7 +173,9 @@ EXPORT void double_reset(void)
     partition_size = total_bytes = 0;
     missing_privileges = 0;
     max_in_prepare = 0;
+    fs_reset();
     pthread_mutex_unlock(&lock);
+    double_reset_messages();
 }
 
 EXPORT const char *double_get_log(void) { return log_text ? log_text : ""; }
@@ -548,6 +558,8 @@ EXPORT int32_t CloseHandle(intptr_t handle)
     return boolean("CloseHandle");
 }
 
+static intptr_t open_root(const uint16_t *name);
+
 EXPORT intptr_t CreateFileW(const uint16_t *name, uint32_t access, uint32_t share, void *sa, uint32_t disposition, uint32_t flags, void *templ)
 {
     begin("CreateFileW");
@@ -555,6 +567,8 @@ EXPORT intptr_t CreateFileW(const uint16_t *name, uint32_t access, uint32_t shar
     appendf(" access=0x%x share=0x%x sa=%s disposition=%u flags=0x%x template=%s", access, share, sa ? "set" : "NULL", disposition, flags,
             templ ? "set" : "NULL");
     end();
+    /* FILE_FLAG_BACKUP_SEMANTICS: the Windows file-system seam opening a layer root; a real folder stands in for it. */
+    if (flags & 0x02000000u) return open_root(name);
     return boolean("CreateFileW") ? VOLUME_HANDLE : -1;
 }
 
@@ -692,4 +706,489 @@ EXPORT int32_t LookupPrivilegeDisplayNameW(const uint16_t *system, const uint16_
         if (same(name, privileges[i].name)) return copy_out(privileges[i].display, display, cch);
     errno = 1313;
     return 0;
+}
+
+/* ---- the Windows file-system seam (kernel32 backup/file-information functions, ntdll NtCreateFile) ----------
+ * WindowsLayerRoot runs against real POSIX folders: handles are file descriptors (SafeFileHandle closes them with
+ * close()), names are walked without following symbolic links (OBJ_DONT_REPARSE), and what Windows keeps in NTFS
+ * (basic info, reparse points) is kept in a table by device and inode. Every call that opens, changes or restores
+ * is logged with the real path, so tests can check access masks, dispositions and the order of the calls. */
+
+#define STATUS_SUCCESS 0
+#define STATUS_UNSUCCESSFUL ((int32_t)0xC0000001)
+#define STATUS_ACCESS_DENIED ((int32_t)0xC0000022)
+#define STATUS_OBJECT_NAME_NOT_FOUND ((int32_t)0xC0000034)
+#define STATUS_OBJECT_NAME_COLLISION ((int32_t)0xC0000035)
+#define STATUS_OBJECT_PATH_NOT_FOUND ((int32_t)0xC000003A)
+#define STATUS_PRIVILEGE_NOT_HELD ((int32_t)0xC0000061)
+#define STATUS_FILE_IS_A_DIRECTORY ((int32_t)0xC00000BA)
+#define STATUS_DIRECTORY_NOT_EMPTY ((int32_t)0xC0000101)
+#define STATUS_NOT_A_DIRECTORY ((int32_t)0xC0000103)
+#define STATUS_INVALID_INFO_CLASS ((int32_t)0xC0000003)
+#define STATUS_REPARSE_POINT_ENCOUNTERED ((int32_t)0xC000050B)
+
+#define ATTR_DIRECTORY 0x10u
+#define ATTR_ARCHIVE 0x20u
+#define ATTR_REPARSE_POINT 0x400u
+
+typedef struct { uint16_t Length, MaximumLength; const uint16_t *Buffer; } UNICODE_STRING;
+typedef struct { uint32_t Length; intptr_t RootDirectory; const UNICODE_STRING *ObjectName; uint32_t Attributes; void *Sd, *Qos; } OBJECT_ATTRIBUTES;
+typedef struct { intptr_t Status; uintptr_t Information; } IO_STATUS_BLOCK;
+
+#define MAX_NODES 256
+static struct { dev_t dev; ino_t ino; int has_basic; int64_t times[4]; uint32_t attributes; int reparse; } nodes[MAX_NODES];
+static int node_count;
+static uint32_t denied_access;     /* NtCreateFile fails with STATUS_PRIVILEGE_NOT_HELD when asked for any of these */
+static int live_backup_contexts;   /* BackupRead/BackupWrite contexts not yet freed with abort */
+#define MAX_FDS 4096
+static unsigned char listed[MAX_FDS]; /* the directory listing of this descriptor was returned */
+
+typedef struct { int write; int stage; int64_t offset; } BACKUP_CONTEXT;
+
+static void fs_reset(void)
+{
+    node_count = 0;
+    denied_access = 0;
+    live_backup_contexts = 0;
+    memset(listed, 0, sizeof listed);
+}
+
+static int node_of(dev_t dev, ino_t ino, int create)
+{
+    for (int i = 0; i < node_count; i++)
+        if (nodes[i].dev == dev && nodes[i].ino == ino) return i;
+    if (!create || node_count == MAX_NODES) return -1;
+    memset(&nodes[node_count], 0, sizeof nodes[0]);
+    nodes[node_count].dev = dev;
+    nodes[node_count].ino = ino;
+    return node_count++;
+}
+
+static int node_of_fd(intptr_t fd, int create, struct stat *st)
+{
+    if (fstat((int)fd, st) != 0) return -1;
+    return node_of(st->st_dev, st->st_ino, create);
+}
+
+static void append_fd_path(intptr_t fd)
+{
+    char link[64], target[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%ld", (long)fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n < 0) { append("\"?\"", 3); return; }
+    target[n] = 0;
+    appendf("\"%s\"", target);
+}
+
+/* UTF-16 (n units) to UTF-8 with '\' as '/'. */
+static void to_posix(const uint16_t *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 5 < cap; i++) {
+        uint32_t c = s[i];
+        if (c >= 0xD800 && c < 0xDC00 && i + 1 < n) { c = 0x10000 + ((c - 0xD800) << 10) + (s[i + 1] - 0xDC00); i++; }
+        if (c == '\\') c = '/';
+        if (c < 0x80) out[o++] = (char)c;
+        else if (c < 0x800) { out[o++] = (char)(0xC0 | c >> 6); out[o++] = (char)(0x80 | (c & 0x3F)); }
+        else if (c < 0x10000) { out[o++] = (char)(0xE0 | c >> 12); out[o++] = (char)(0x80 | (c >> 6 & 0x3F)); out[o++] = (char)(0x80 | (c & 0x3F)); }
+        else { out[o++] = (char)(0xF0 | c >> 18); out[o++] = (char)(0x80 | (c >> 12 & 0x3F)); out[o++] = (char)(0x80 | (c >> 6 & 0x3F)); out[o++] = (char)(0x80 | (c & 0x3F)); }
+    }
+    out[o] = 0;
+}
+
+static int32_t status_of(int e)
+{
+    switch (e) {
+    case ENOENT: return STATUS_OBJECT_NAME_NOT_FOUND;
+    case EEXIST: return STATUS_OBJECT_NAME_COLLISION;
+    case ENOTDIR: return STATUS_NOT_A_DIRECTORY;
+    case EISDIR: return STATUS_FILE_IS_A_DIRECTORY;
+    case ELOOP: return STATUS_REPARSE_POINT_ENCOUNTERED;
+    case ENOTEMPTY: return STATUS_DIRECTORY_NOT_EMPTY;
+    case EACCES: case EPERM: return STATUS_ACCESS_DENIED;
+    default: return STATUS_UNSUCCESSFUL;
+    }
+}
+
+static intptr_t open_root(const uint16_t *name)
+{
+    size_t n = 0;
+    while (name[n]) n++;
+    size_t skip = n >= 4 && name[0] == '\\' && name[1] == '\\' && name[2] == '?' && name[3] == '\\' ? 4 : 0;
+    char path[4096];
+    to_posix(name + skip, n - skip, path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) { errno = errno == ENOENT ? 2 : errno == ENOTDIR ? 3 : 5; return -1; }
+    if (fd < MAX_FDS) listed[fd] = 0;
+    errno = 0;
+    return fd;
+}
+
+/* Tests: the entry at this path is a reparse point (a junction when it is a directory). */
+EXPORT void double_mark_reparse(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return;
+    pthread_mutex_lock(&lock);
+    int i = node_of(st.st_dev, st.st_ino, 1);
+    if (i >= 0) nodes[i].reparse = 1;
+    pthread_mutex_unlock(&lock);
+}
+
+EXPORT void double_deny_access(uint32_t mask) { denied_access = mask; }
+EXPORT int double_get_live_backup_contexts(void) { return live_backup_contexts; }
+
+EXPORT int32_t NtCreateFile(intptr_t *handle, uint32_t access, const OBJECT_ATTRIBUTES *oa, IO_STATUS_BLOCK *io, int64_t *allocation,
+                            uint32_t fileAttributes, uint32_t share, uint32_t disposition, uint32_t options, void *ea, uint32_t eaLength)
+{
+    char name[4096];
+    to_posix(oa->ObjectName->Buffer, oa->ObjectName->Length / 2, name, sizeof name);
+    begin("NtCreateFile");
+    append(" root=", 6); append_fd_path(oa->RootDirectory);
+    appendf(" name=\"%s\" access=0x%x share=0x%x disposition=%u options=0x%x objAttributes=0x%x", name, access, share, disposition, options,
+            oa->Attributes);
+    end();
+    (void)allocation; (void)fileAttributes; (void)ea; (void)eaLength;
+    *handle = 0;
+    if (access & denied_access) return STATUS_PRIVILEGE_NOT_HELD;
+
+    /* Walk the parents without following links: OBJ_DONT_REPARSE. */
+    int parent = dup((int)oa->RootDirectory);
+    char *leaf = name;
+    for (char *slash; (slash = strchr(leaf, '/')) != NULL; leaf = slash + 1) {
+        *slash = 0;
+        int next = openat(parent, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int e = errno;
+        close(parent);
+        if (next < 0) return e == ENOENT ? STATUS_OBJECT_PATH_NOT_FOUND : status_of(e);
+        parent = next;
+    }
+
+    int directory = (options & 0x1) != 0, non_directory = (options & 0x40) != 0;
+    int write = (access & (0x40000000u | 0x2u | 0x4u)) != 0;
+    int fd;
+    if (leaf[0] == 0) {
+        fd = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    } else if (disposition == 2 && directory) {
+        fd = mkdirat(parent, leaf, 0755) == 0 ? openat(parent, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    } else {
+        struct stat st;
+        int exists = fstatat(parent, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0;
+        if (exists && S_ISLNK(st.st_mode)) { close(parent); return STATUS_REPARSE_POINT_ENCOUNTERED; }
+        if (exists && disposition == 2) { close(parent); return STATUS_OBJECT_NAME_COLLISION; }
+        if (!exists && disposition != 2) { close(parent); return STATUS_OBJECT_NAME_NOT_FOUND; }
+        if (exists && S_ISDIR(st.st_mode) && non_directory) { close(parent); return STATUS_FILE_IS_A_DIRECTORY; }
+        if (exists && !S_ISDIR(st.st_mode) && directory) { close(parent); return STATUS_NOT_A_DIRECTORY; }
+        int flags = O_NOFOLLOW | O_CLOEXEC | (disposition == 2 ? O_CREAT | O_EXCL : 0);
+        flags |= exists && S_ISDIR(st.st_mode) ? O_RDONLY | O_DIRECTORY : write || disposition == 2 ? O_RDWR : O_RDONLY;
+        fd = openat(parent, leaf, flags, 0644);
+    }
+    int e = errno;
+    close(parent);
+    if (fd < 0) return status_of(e);
+    if (fd < MAX_FDS) listed[fd] = 0;
+    *handle = fd;
+    if (io) { io->Status = 0; io->Information = disposition == 2 ? 2 : 1; }
+    return STATUS_SUCCESS;
+}
+
+EXPORT uint32_t RtlNtStatusToDosError(int32_t status)
+{
+    switch (status) {
+    case STATUS_SUCCESS: return 0;
+    case STATUS_OBJECT_NAME_NOT_FOUND: return 2;
+    case STATUS_OBJECT_PATH_NOT_FOUND: return 3;
+    case STATUS_ACCESS_DENIED: case STATUS_FILE_IS_A_DIRECTORY: return 5;
+    case STATUS_INVALID_INFO_CLASS: return 87;
+    case STATUS_DIRECTORY_NOT_EMPTY: return 145;
+    case STATUS_OBJECT_NAME_COLLISION: return 183;
+    case STATUS_NOT_A_DIRECTORY: return 267;
+    case STATUS_PRIVILEGE_NOT_HELD: return 1314;
+    case STATUS_REPARSE_POINT_ENCOUNTERED: return 4395;
+    default: return 317;
+    }
+}
+
+EXPORT int32_t NtSetInformationFile(intptr_t handle, IO_STATUS_BLOCK *io, const void *info, uint32_t length, int32_t infoClass)
+{
+    begin("NtSetInformationFile");
+    append(" file=", 6); append_fd_path(handle);
+    appendf(" class=%d length=%u", infoClass, length);
+    end();
+    (void)io;
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%ld", (long)handle);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n < 0) return STATUS_UNSUCCESSFUL;
+    path[n] = 0;
+    if (infoClass == 13 || infoClass == 64) {
+        struct stat st;
+        if (lstat(path, &st) != 0) return status_of(errno);
+        return (S_ISDIR(st.st_mode) ? rmdir(path) : unlink(path)) == 0 ? STATUS_SUCCESS : status_of(errno);
+    }
+    if (infoClass == 11) {
+        const unsigned char *b = info;
+        intptr_t root;
+        uint32_t nameBytes;
+        memcpy(&root, b + 8, sizeof root);
+        memcpy(&nameBytes, b + 16, sizeof nameBytes);
+        char name[4096];
+        uint16_t wide[2048];
+        memcpy(wide, b + 20, nameBytes < sizeof wide ? nameBytes : sizeof wide);
+        to_posix(wide, nameBytes / 2, name, sizeof name);
+        return linkat(AT_FDCWD, link, root ? (int)root : AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 ? STATUS_SUCCESS : status_of(errno);
+    }
+    return STATUS_INVALID_INFO_CLASS;
+}
+
+static uint32_t default_attributes(const struct stat *st, int i)
+{
+    uint32_t a = S_ISDIR(st->st_mode) ? ATTR_DIRECTORY : ATTR_ARCHIVE;
+    if (i >= 0 && nodes[i].has_basic) a = nodes[i].attributes | (S_ISDIR(st->st_mode) ? ATTR_DIRECTORY : 0);
+    if (i >= 0 && nodes[i].reparse) a |= ATTR_REPARSE_POINT;
+    return a;
+}
+
+static size_t put_utf16(const char *s, unsigned char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && o + 4 <= cap;) {
+        uint32_t c = *p++;
+        if (c >= 0xF0) { c = (c & 7) << 18 | (p[0] & 0x3F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F); p += 3; }
+        else if (c >= 0xE0) { c = (c & 15) << 12 | (p[0] & 0x3F) << 6 | (p[1] & 0x3F); p += 2; }
+        else if (c >= 0xC0) { c = (c & 31) << 6 | (p[0] & 0x3F); p += 1; }
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            uint16_t hi = (uint16_t)(0xD800 + (c >> 10)), lo = (uint16_t)(0xDC00 + (c & 0x3FF));
+            memcpy(out + o, &hi, 2); memcpy(out + o + 2, &lo, 2); o += 4;
+        } else {
+            uint16_t u = (uint16_t)c;
+            memcpy(out + o, &u, 2); o += 2;
+        }
+    }
+    return o;
+}
+
+EXPORT int32_t GetFileInformationByHandleEx(intptr_t handle, int32_t infoClass, void *buffer, uint32_t size)
+{
+    struct stat st;
+    pthread_mutex_lock(&lock);
+    int i = node_of_fd(handle, 0, &st);
+    int32_t ok = 1;
+    if (fstat((int)handle, &st) != 0) { errno = 6; ok = 0; }
+    else if (infoClass == 0 && size >= 40) {
+        int64_t t[4] = { 0, 0, 0, 0 };
+        if (i >= 0 && nodes[i].has_basic) memcpy(t, nodes[i].times, sizeof t);
+        uint32_t a = default_attributes(&st, i);
+        memset(buffer, 0, 40);
+        memcpy(buffer, t, sizeof t);
+        memcpy((char *)buffer + 32, &a, 4);
+    } else if (infoClass == 1 && size >= 24) {
+        int64_t allocation = (int64_t)st.st_blocks * 512, eof = S_ISDIR(st.st_mode) ? 0 : (int64_t)st.st_size;
+        uint32_t links = (uint32_t)st.st_nlink;
+        memset(buffer, 0, 24);
+        memcpy(buffer, &allocation, 8);
+        memcpy((char *)buffer + 8, &eof, 8);
+        memcpy((char *)buffer + 16, &links, 4);
+        ((unsigned char *)buffer)[21] = S_ISDIR(st.st_mode) ? 1 : 0;
+    } else if (infoClass == 18 && size >= 24) {
+        uint64_t serial = (uint64_t)st.st_dev, id = (uint64_t)st.st_ino;
+        memset(buffer, 0, 24);
+        memcpy(buffer, &serial, 8);
+        memcpy((char *)buffer + 8, &id, 8);
+    } else if ((infoClass == 14 || infoClass == 15) && S_ISDIR(st.st_mode)) {
+        if (handle < MAX_FDS && infoClass == 15) listed[handle] = 0;
+        if (handle >= MAX_FDS || listed[handle]) { errno = 18; ok = 0; }
+        else {
+            listed[handle] = 1;
+            int dfd = openat((int)handle, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            DIR *dir = dfd < 0 ? NULL : fdopendir(dfd);
+            unsigned char *out = buffer;
+            size_t offset = 0, previous = (size_t)-1;
+            for (struct dirent *d; dir && (d = readdir(dir)) != NULL;) {
+                struct stat child;
+                if (fstatat(dfd, d->d_name, &child, AT_SYMLINK_NOFOLLOW) != 0) continue;
+                unsigned char name[1024];
+                size_t nameBytes = put_utf16(d->d_name, name, sizeof name);
+                size_t entry = (68 + nameBytes + 7) & ~(size_t)7;
+                if (offset + entry > size) break; /* the tests' folders fit in one buffer */
+                memset(out + offset, 0, entry);
+                uint32_t a = default_attributes(&child, node_of(child.st_dev, child.st_ino, 0));
+                uint32_t n32 = (uint32_t)nameBytes;
+                memcpy(out + offset + 56, &a, 4);
+                memcpy(out + offset + 60, &n32, 4);
+                memcpy(out + offset + 68, name, nameBytes);
+                if (previous != (size_t)-1) { uint32_t next = (uint32_t)(offset - previous); memcpy(out + previous, &next, 4); }
+                previous = offset;
+                offset += entry;
+            }
+            if (dir) closedir(dir);
+            if (previous == (size_t)-1) { errno = 18; ok = 0; }
+        }
+    } else { errno = 87; ok = 0; }
+    if (ok) errno = 0;
+    pthread_mutex_unlock(&lock);
+    return ok;
+}
+
+EXPORT int32_t SetFileInformationByHandle(intptr_t handle, int32_t infoClass, const void *buffer, uint32_t size)
+{
+    int64_t t[4] = { 0, 0, 0, 0 };
+    uint32_t a = 0;
+    if (infoClass == 0 && size >= 40) { memcpy(t, buffer, sizeof t); memcpy(&a, (const char *)buffer + 32, 4); }
+    begin("SetFileInformationByHandle");
+    append(" file=", 6); append_fd_path(handle);
+    appendf(" class=%d attributes=0x%x creation=%lld lastAccess=%lld lastWrite=%lld change=%lld", infoClass, a, (long long)t[0],
+            (long long)t[1], (long long)t[2], (long long)t[3]);
+    struct stat st;
+    int i = infoClass == 0 ? node_of_fd(handle, 1, &st) : -1;
+    if (i >= 0) {
+        if (!nodes[i].has_basic) { nodes[i].has_basic = 1; nodes[i].attributes = S_ISDIR(st.st_mode) ? ATTR_DIRECTORY : ATTR_ARCHIVE; }
+        for (int k = 0; k < 4; k++) if (t[k] != 0) nodes[i].times[k] = t[k];
+        if (a != 0) nodes[i].attributes = a == 0x80 ? 0 : a & ~ATTR_REPARSE_POINT;
+    }
+    end();
+    errno = i >= 0 ? 0 : 87;
+    return i >= 0;
+}
+
+static void append_context(void **context, int write)
+{
+    appendf(" context=%s", !*context ? "new" : ((BACKUP_CONTEXT *)*context)->write == write ? "same" : "other");
+}
+
+EXPORT int32_t BackupWrite(intptr_t handle, const unsigned char *buffer, uint32_t n, uint32_t *written, int32_t abort, int32_t processSecurity, void **context)
+{
+    begin("BackupWrite");
+    append(" file=", 6); append_fd_path(handle);
+    appendf(" bytes=%u abort=%d processSecurity=%d", n, abort, processSecurity);
+    append_context(context, 1);
+    end();
+    (void)buffer;
+    if (abort) {
+        if (*context) { free(*context); *context = NULL; __atomic_sub_fetch(&live_backup_contexts, 1, __ATOMIC_SEQ_CST); }
+        errno = 0;
+        return 1;
+    }
+    if (!*context) {
+        BACKUP_CONTEXT *c = calloc(1, sizeof *c);
+        c->write = 1;
+        *context = c;
+        __atomic_add_fetch(&live_backup_contexts, 1, __ATOMIC_SEQ_CST);
+    }
+    *written = n;
+    errno = 0;
+    return 1;
+}
+
+/* A file reads as one BACKUP_DATA stream with its content; a directory as nothing, or as one BACKUP_REPARSE_DATA
+ * stream (a mount point with empty names) when it is marked as a reparse point. */
+EXPORT int32_t BackupRead(intptr_t handle, unsigned char *buffer, uint32_t n, uint32_t *read, int32_t abort, int32_t processSecurity, void **context)
+{
+    (void)processSecurity;
+    if (abort) {
+        if (*context) { free(*context); *context = NULL; __atomic_sub_fetch(&live_backup_contexts, 1, __ATOMIC_SEQ_CST); }
+        errno = 0;
+        return 1;
+    }
+    struct stat st;
+    if (fstat((int)handle, &st) != 0) { errno = 6; return 0; }
+    if (!*context) {
+        *context = calloc(1, sizeof(BACKUP_CONTEXT));
+        __atomic_add_fetch(&live_backup_contexts, 1, __ATOMIC_SEQ_CST);
+    }
+    BACKUP_CONTEXT *c = *context;
+    *read = 0;
+    if (S_ISDIR(st.st_mode) && c->stage == 0) {
+        pthread_mutex_lock(&lock);
+        int i = node_of(st.st_dev, st.st_ino, 0);
+        int reparse = i >= 0 && nodes[i].reparse;
+        pthread_mutex_unlock(&lock);
+        c->stage = 2;
+        if (reparse) {
+            if (n < 36) { errno = 122; return 0; }
+            unsigned char stream[36] = { 8, 0, 0, 0, 0, 0, 0, 0, 16 };
+            const unsigned char data[16] = { 0x03, 0, 0, 0xA0, 8, 0, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0 };
+            memcpy(stream + 20, data, sizeof data);
+            memcpy(buffer, stream, sizeof stream);
+            *read = sizeof stream;
+        }
+        errno = 0;
+        return 1;
+    }
+    if (S_ISDIR(st.st_mode) || c->stage == 2) { errno = 0; return 1; }
+    if (c->stage == 0) {
+        if (n < 20) { errno = 122; return 0; }
+        unsigned char header[20] = { 1, 0, 0, 0 };
+        int64_t size = st.st_size;
+        memcpy(header + 8, &size, 8);
+        memcpy(buffer, header, 20);
+        *read = 20;
+        c->stage = 1;
+        errno = 0;
+        return 1;
+    }
+    ssize_t got = pread((int)handle, buffer, n, c->offset);
+    if (got < 0) { errno = 30; return 0; }
+    if (got == 0) c->stage = 2;
+    c->offset += got;
+    *read = (uint32_t)got;
+    errno = 0;
+    return 1;
+}
+
+/* ---- FormatMessageW: scripted system messages (not logged: exceptions format them at any point) --------------- */
+
+#define MAX_MESSAGES 8
+static struct { uint32_t id, language; uint16_t text[512]; size_t length; } messages[MAX_MESSAGES];
+static int message_count;
+static char format_calls[1024];
+
+/* Tests: the system text for id in a language (0: the default language); with "\r\n" appended, as Windows does. */
+EXPORT void double_set_message(uint32_t id, uint32_t language, const uint16_t *text)
+{
+    pthread_mutex_lock(&lock);
+    if (message_count < MAX_MESSAGES) {
+        size_t n = 0;
+        while (text[n] && n < 509) { messages[message_count].text[n] = text[n]; n++; }
+        messages[message_count].text[n++] = '\r';
+        messages[message_count].text[n++] = '\n';
+        messages[message_count].id = id;
+        messages[message_count].language = language;
+        messages[message_count].length = n;
+        message_count++;
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+/* The arguments of the last FormatMessageW calls since the last reset (flags, id, language, size), one per line. */
+EXPORT const char *double_get_format_calls(void) { return format_calls; }
+
+EXPORT void double_reset_messages(void)
+{
+    pthread_mutex_lock(&lock);
+    message_count = 0;
+    format_calls[0] = 0;
+    pthread_mutex_unlock(&lock);
+}
+
+EXPORT uint32_t FormatMessageW(uint32_t flags, const void *source, uint32_t id, uint32_t language, uint16_t *buffer, uint32_t size, void *arguments)
+{
+    pthread_mutex_lock(&lock);
+    size_t used = strlen(format_calls);
+    snprintf(format_calls + used, sizeof format_calls - used, "flags=0x%x source=%s id=0x%x language=0x%x size=%u arguments=%s\n", flags,
+             source ? "set" : "NULL", id, language, size, arguments ? "set" : "NULL");
+    uint32_t result = 0;
+    errno = 317; /* ERROR_MR_MID_NOT_FOUND */
+    for (int i = 0; i < message_count; i++) {
+        if (messages[i].id != id || messages[i].language != language) continue;
+        if (messages[i].length >= size) { errno = 122; break; }
+        memcpy(buffer, messages[i].text, messages[i].length * 2);
+        buffer[messages[i].length] = 0;
+        result = (uint32_t)messages[i].length;
+        errno = 0;
+        break;
+    }
+    pthread_mutex_unlock(&lock);
+    return result;
 }

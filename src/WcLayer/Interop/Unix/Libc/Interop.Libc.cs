@@ -28,6 +28,9 @@ internal static partial class Interop
         internal const int EACCES = 13;
         internal const int EEXIST = 17;
         internal const int EXDEV = 18;
+        internal const int EAGAIN = 11;
+        internal const int EROFS = 30;
+        internal const int EPERM = 1;
         internal const int ENOTDIR = 20;
         internal const int EISDIR = 21;
         internal const int EINVAL = 22;
@@ -39,7 +42,6 @@ internal static partial class Interop
         internal const int ENODATA = 61;
         internal const int EOPNOTSUPP = 95;
         internal const int E2BIG = 7;
-        internal const int EPERM = 1;
         internal const int EBUSY = 16;
         internal const int ENODEV = 19;
         internal const int ENOSYS = 38;
