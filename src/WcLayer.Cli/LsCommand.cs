@@ -13,13 +13,17 @@ internal static class LsCommand
         var layer = new Argument<string>("layer.tar")
         {
             Description = "The layer tar, plain or gzip-compressed; '-' reads standard input. Or a layer folder: its " +
-                "entries as 'wclayer export' would write them (for a scratch layer: its changes, as 'wclayer diff').",
+                "entries as 'wclayer export' would write them (for a scratch layer: its changes, as 'wclayer diff'). " +
+                "Or an image (OCI layout, OCI or docker archive): its layers, or with --layer N the entries of layer N (0 = base).",
         };
         Option<string[]> parents = LayerOptions.Parents("For a layer folder: a read-only parent layer; repeat it, immediate parent first, base layer last. Default: the layer's recorded chain.");
         Option<bool> json = JsonOption();
         var command = new Command(Name, Description) { parents, layer, json };
+        var image = new ImageOptions();
+        image.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             console,
+            image.Selector(parseResult),
             parseResult.GetValue(layer)!,
             parseResult.GetValue(parents),
             parseResult.GetValue(json),
@@ -44,8 +48,14 @@ internal static class LsCommand
         "Types: " + TextEntryWriter.TypeLegend + "." + Environment.NewLine +
         "Attributes: " + AttributeLetters.Legend + ".";
 
-    private static Task<int> RunAsync(CliConsole console, string path, string[]? parents, bool json, bool verbose, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(CliConsole console, Images.ImageSelector image, string path, string[]? parents, bool json, bool verbose, CancellationToken cancellationToken)
     {
+        // An image (OCI layout, OCI or docker archive): its layers, or with --layer N that layer's entries.
+        if (path != TarInput.StandardInputPath && ImageListing.IsImage(path))
+        {
+            return ImageListing.RunAsync(console, path, image, parents, json, verbose, cancellationToken);
+        }
+
         if (path != TarInput.StandardInputPath && Directory.Exists(path))
         {
             string layer = Path.GetFullPath(path);

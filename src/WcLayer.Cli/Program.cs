@@ -101,6 +101,7 @@ public static class Program
             DiffCommand.Create(console, verbose),
             NameToGuidCommand.Create(console, verbose),
             InfoCommand.Create(console, verbose),
+            ImageCommand.Create(console, verbose),
         };
         return root;
     }

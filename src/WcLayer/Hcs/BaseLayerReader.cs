@@ -22,7 +22,7 @@ internal sealed class BaseLayerReader : ILayerReader
 {
     private readonly LayerRoot _root;
     private readonly Activity? _activity;
-    private readonly Stack<Frame> _stack = new();
+    private readonly Stack<WalkFrame> _stack = new();
     private bool _utilityVMStarted;
     private Stream? _current;
     private SafeFileHandle? _currentHandle;
@@ -36,7 +36,7 @@ internal sealed class BaseLayerReader : ILayerReader
     {
         _root = root;
         _activity = activity;
-        _stack.Push(new Frame(string.Empty, [(TransportPath.Files, true)]));
+        _stack.Push(new WalkFrame(string.Empty, [(TransportPath.Files, true)]));
     }
 
     /// <inheritdoc/>
@@ -46,7 +46,7 @@ internal sealed class BaseLayerReader : ILayerReader
         CloseCurrent();
         while (true)
         {
-            if (!_stack.TryPeek(out Frame? frame))
+            if (!_stack.TryPeek(out WalkFrame? frame))
             {
                 if (_utilityVMStarted || _root.Stat(TransportPath.UtilityVMFiles) is not { } files)
                 {
@@ -55,7 +55,7 @@ internal sealed class BaseLayerReader : ILayerReader
                 }
 
                 _utilityVMStarted = true;
-                _stack.Push(new Frame(TransportPath.UtilityVM, [("Files", files.IsDirectory)]));
+                _stack.Push(new WalkFrame(TransportPath.UtilityVM, [("Files", files.IsDirectory)]));
                 return Open(TransportPath.UtilityVM, isDirectory: true);
             }
 
@@ -75,7 +75,7 @@ internal sealed class BaseLayerReader : ILayerReader
             LayerEntry entry = Open(name, isDirectory);
             if (isDirectory)
             {
-                _stack.Push(new Frame(name, SortedChildren(name)));
+                _stack.Push(new WalkFrame(name, _root.ListInWalkOrder(name)));
             }
 
             return entry;
@@ -136,18 +136,6 @@ internal sealed class BaseLayerReader : ILayerReader
         return new LayerEntry(name, size, info);
     }
 
-    private List<(string Name, bool IsDirectory)> SortedChildren(string name)
-    {
-        List<(string Name, bool IsDirectory)> children = _root.List(name);
-        foreach ((string child, _) in children)
-        {
-            _root.RequireWindowsName(name, child);
-        }
-
-        children.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
-        return children;
-    }
-
     private void CloseCurrent()
     {
         _current?.Dispose();
@@ -156,14 +144,5 @@ internal sealed class BaseLayerReader : ILayerReader
         _current = null;
         _currentHandle = null;
         _currentName = null;
-    }
-
-    private sealed class Frame(string name, List<(string Name, bool IsDirectory)> children)
-    {
-        public string Name { get; } = name;
-
-        public List<(string Name, bool IsDirectory)> Children { get; } = children;
-
-        public int Index { get; set; }
     }
 }

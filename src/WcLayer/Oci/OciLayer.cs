@@ -53,7 +53,11 @@ public static class OciLayer
     /// <param name="progress">Reports each entry.</param>
     /// <param name="cancellationToken">Checked between entries.</param>
     /// <returns>The total size of the regular files' main data streams.</returns>
-    public static async Task<long> ImportLayerFromTarAsync(Stream tar, string path, IReadOnlyList<string> parentLayerPaths, ILayerStore? store = null, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<long> ImportLayerFromTarAsync(Stream tar, string path, IReadOnlyList<string> parentLayerPaths, ILayerStore? store = null, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ImportLayerFromTarAsync(tar, path, parentLayerPaths, store, progress, beforeCommit: null, cancellationToken);
+
+    /// <summary>As the public overload; <paramref name="beforeCommit"/> runs after the last entry and before the commit, and can veto it by throwing (an image checks its layer's digests there).</summary>
+    internal static async Task<long> ImportLayerFromTarAsync(Stream tar, string path, IReadOnlyList<string> parentLayerPaths, ILayerStore? store, IProgress<LayerProgress>? progress, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tar);
         ArgumentNullException.ThrowIfNull(path);
@@ -80,6 +84,11 @@ public static class OciLayer
                     : name => new FileStream(Path.Combine(path, name), FileMode.Create, FileAccess.Write),
             };
             long total = await WriteLayerFromTarAsync(tar, writer, options, progress, cancellationToken).ConfigureAwait(false);
+            if (beforeCommit is not null)
+            {
+                await beforeCommit(cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
                 writer.Commit();

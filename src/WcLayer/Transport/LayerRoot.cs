@@ -174,6 +174,22 @@ internal abstract class LayerRoot : IDisposable
     }
 
     /// <summary>
+    /// The names in a directory in hcsshim's walk order (ordinal by UTF-8 bytes), each checked to be a name Windows
+    /// can hold.
+    /// </summary>
+    public List<(string Name, bool IsDirectory)> ListInWalkOrder(string relativePath)
+    {
+        List<(string Name, bool IsDirectory)> children = List(relativePath);
+        foreach ((string child, _) in children)
+        {
+            RequireWindowsName(relativePath, child);
+        }
+
+        children.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
+        return children;
+    }
+
+    /// <summary>
     /// Checks a name read from a directory listing (not from a layer, whose names were checked when written): a POSIX
     /// name may hold <c>\</c> or <c>:</c>, which a Windows layer cannot, and which would read as a separator or a stream.
     /// </summary>

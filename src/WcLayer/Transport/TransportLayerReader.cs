@@ -22,7 +22,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
     private readonly TransportLayerReaderOptions _options;
     private readonly Dictionary<string, List<string>> _tombstonesByDirectory = new(StringComparer.Ordinal);
     private readonly List<string> _tombstoneDirectories = [];
-    private readonly Stack<Frame> _stack = new();
+    private readonly Stack<WalkFrame> _stack = new();
     private readonly Queue<string> _pendingTombstones = new();
     private Stream? _current;
     private SafeFileHandle? _currentHandle;
@@ -46,7 +46,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         try
         {
             ReadTombstones();
-            _stack.Push(new Frame(string.Empty, SortedChildren(string.Empty)));
+            _stack.Push(new WalkFrame(string.Empty, _root.ListInWalkOrder(string.Empty)));
         }
         catch
         {
@@ -68,7 +68,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
             return new LayerEntry(tombstone, 0, null);
         }
 
-        while (_stack.TryPeek(out Frame? frame))
+        while (_stack.TryPeek(out WalkFrame? frame))
         {
             if (_pendingTombstones.TryDequeue(out tombstone))
             {
@@ -118,7 +118,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
             LayerEntry? entry = plainEntry ?? (implicitDirectory ? null : Open(name, isDirectory));
             if (isDirectory)
             {
-                _stack.Push(new Frame(name, SortedChildren(name)));
+                _stack.Push(new WalkFrame(name, _root.ListInWalkOrder(name)));
                 if (_tombstonesByDirectory.Remove(name, out List<string>? tombstones))
                 {
                     foreach (string t in tombstones)
@@ -305,18 +305,6 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         }
     }
 
-    private List<(string Name, bool IsDirectory)> SortedChildren(string name)
-    {
-        List<(string Name, bool IsDirectory)> children = _root.List(name);
-        foreach ((string child, _) in children)
-        {
-            _root.RequireWindowsName(name, child);
-        }
-
-        children.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
-        return children;
-    }
-
     private void CloseCurrent()
     {
         _current?.Dispose();
@@ -326,14 +314,5 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         _currentHandle = null;
         _currentLinkInfo = null;
         _currentName = null;
-    }
-
-    private sealed class Frame(string name, List<(string Name, bool IsDirectory)> children)
-    {
-        public string Name { get; } = name;
-
-        public List<(string Name, bool IsDirectory)> Children { get; } = children;
-
-        public int Index { get; set; }
     }
 }

@@ -148,14 +148,14 @@ public sealed class ConcurrencyAndDiskFullTests
     [Fact]
     public async Task A_full_disk_fails_each_command_cleanly_and_keeps_existing_layers()
     {
-        if (!OperatingSystem.IsLinux() || (Environment.UserName != "root" && Environment.GetEnvironmentVariable("CI") != "true"))
+        if (!Commands.CanMount)
         {
             return; // a small tmpfs needs root; CI runs as root, so there this always runs
         }
 
         string mountPoint = Directory.CreateTempSubdirectory("wclayer-full-").FullName;
         string tars = Directory.CreateTempSubdirectory("wclayer-full-tars-").FullName;
-        Run("mount", "-t", "tmpfs", "-o", "size=4m", "wclayer-full", mountPoint);
+        Commands.Run("mount", "-t", "tmpfs", "-o", "size=4m", "wclayer-full", mountPoint);
         try
         {
             byte[] small = SmallTar(20);
@@ -224,17 +224,9 @@ public sealed class ConcurrencyAndDiskFullTests
         }
         finally
         {
-            Run("umount", mountPoint);
+            Commands.Run("umount", mountPoint);
             Directory.Delete(mountPoint, recursive: true);
             Directory.Delete(tars, recursive: true);
         }
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using Process process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true })!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed: {error}");
     }
 }

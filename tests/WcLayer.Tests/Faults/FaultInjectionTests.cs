@@ -69,8 +69,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output, FaultInjection
                 store.ImportBase();
                 killed = await CliProcess.RunAndKillAsync(delay, "export", "-o", store["out.tar"], base0);
                 byte[]? written = File.Exists(store["out.tar"]) ? await File.ReadAllBytesAsync(store["out.tar"]) : null;
-                Assert.True(written is null || store.Tar.AsSpan().SequenceEqual(written),
-                    $"{context}: a partial tar was left at the output's name");
+                Assert.True(written is null || store.Tar.AsSpan().SequenceEqual(written), $"{context}: a partial tar was left at the output's name");
                 foreach (string partial in Directory.EnumerateFiles(store.Root, ".out.tar.wclayer-tmp-*"))
                 {
                     File.Delete(partial); // the export's hidden temporary, which only a SIGKILL can leave

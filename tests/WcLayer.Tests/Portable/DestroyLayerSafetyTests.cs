@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using WcLayer.Portable;
+
+using WcLayer.Tests.Support;
 
 namespace WcLayer.Tests.Portable;
 
@@ -248,7 +249,7 @@ public sealed class DestroyLayerSafetyTests : IDisposable
     [Fact]
     public void A_file_system_mounted_inside_a_layer_is_busy_and_a_mounted_layer_folder_is_refused()
     {
-        if (!OperatingSystem.IsLinux() || (Environment.UserName != "root" && Environment.GetEnvironmentVariable("CI") != "true"))
+        if (!Commands.CanMount)
         {
             return; // mounting needs root; CI runs as root, so there this always runs
         }
@@ -257,11 +258,11 @@ public sealed class DestroyLayerSafetyTests : IDisposable
         string mountPoint = Path.Combine(layer, "Files", "dir");
         string mountedLayer = _store.PathOf("mounted");
         Directory.CreateDirectory(mountedLayer);
-        Run("mount", "-t", "tmpfs", "-o", "size=1m", "wclayer-test", mountPoint);
+        Commands.Run("mount", "-t", "tmpfs", "-o", "size=1m", "wclayer-test", mountPoint);
         try
         {
             File.WriteAllText(Path.Combine(mountPoint, "on-the-mount"), "keep");
-            Run("mount", "-t", "tmpfs", "-o", "size=1m", "wclayer-test", mountedLayer);
+            Commands.Run("mount", "-t", "tmpfs", "-o", "size=1m", "wclayer-test", mountedLayer);
             try
             {
                 File.Copy(Path.Combine(layer, LayerMetadata.FileName), Path.Combine(mountedLayer, LayerMetadata.FileName));
@@ -278,25 +279,17 @@ public sealed class DestroyLayerSafetyTests : IDisposable
             }
             finally
             {
-                Run("umount", mountedLayer);
+                Commands.Run("umount", mountedLayer);
             }
         }
         finally
         {
-            Run("umount", mountPoint);
+            Commands.Run("umount", mountPoint);
         }
 
         _store.Store.DestroyLayer(layer);
         Assert.False(Directory.Exists(layer));
     }
 
-    private static void MakeFifo(string path) => Run("mkfifo", path);
-
-    private static void Run(string file, params string[] args)
-    {
-        using Process process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true })!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed: {error}");
-    }
+    private static void MakeFifo(string path) => Commands.Run("mkfifo", path);
 }

@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using WcLayer.Oci;
 using WcLayer.Portable;
+
+using WcLayer.Tests.Support;
 
 namespace WcLayer.Tests.Portable;
 
@@ -101,17 +102,17 @@ public sealed class LayerLockTests : IDisposable
     [Fact]
     public async Task A_read_only_store_is_read_without_lock_files_and_changes_say_it_is_read_only()
     {
-        if (!OperatingSystem.IsLinux() || (Environment.UserName != "root" && Environment.GetEnvironmentVariable("CI") != "true"))
+        if (!Commands.CanMount)
         {
             return; // a read-only bind mount needs root; CI runs as root, so there this always runs
         }
 
         _store.Layer("base", [], "d:dir", "f:dir/a=1");
         string view = Directory.CreateTempSubdirectory("wclayer-ro-").FullName;
-        Run("mount", "--bind", _store.Root, view);
+        Commands.Run("mount", "--bind", _store.Root, view);
         try
         {
-            Run("mount", "-o", "remount,bind,ro", view);
+            Commands.Run("mount", "-o", "remount,bind,ro", view);
             var readOnly = new PortableLayerStore();
             string base0 = Path.Combine(view, "base");
 
@@ -129,16 +130,8 @@ public sealed class LayerLockTests : IDisposable
         }
         finally
         {
-            Run("umount", view);
+            Commands.Run("umount", view);
             Directory.Delete(view);
         }
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using Process process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true })!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed: {error}");
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class ReadmeExampleTests : IDisposable
         string[] readme = CSharpBlocks(File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")));
         string source = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "WcLayer.Tests", "Readme", "ReadmeExamples.cs"));
 
-        Assert.Equal(2, readme.Length);
+        Assert.Equal(3, readme.Length);
         for (int i = 0; i < readme.Length; i++)
         {
             Assert.Equal(Example(source, i + 1), WithoutUsings(readme[i]));
@@ -42,6 +42,23 @@ public sealed partial class ReadmeExampleTests : IDisposable
         await RunInSampleFolderAsync(ReadmeExamples.StoreEndToEndAsync);
     }
 
+    [Fact]
+    public async Task Example3TakesAnImageAddsALayerAndFilesAndWritesTheNewImages()
+    {
+        new Images.TestImageBuilder().Layer(await Images.ImageTestData.BaseAsync()).WriteLayout(_temp["myimage"]);
+        await File.WriteAllBytesAsync(_temp["app.tar"], await Images.ImageTestData.TopAsync());
+        Directory.CreateDirectory(_temp["publish"]);
+        await File.WriteAllTextAsync(_temp["publish/app.dll"], "MZ");
+        WcLayer.Images.CommittedImage? committed = null;
+
+        await RunInSampleFolderAsync(async () => committed = await ReadmeExamples.ImageAddLayerAsync(CancellationToken.None));
+
+        using var two = await WcLayer.Images.OciImage.OpenAsync(_temp["myimage"], WcLayer.Images.ImageSelector.For("2.0"));
+        using var three = await WcLayer.Images.OciImage.OpenAsync(_temp["myimage"], WcLayer.Images.ImageSelector.For("3.0"));
+        Assert.Equal(committed!.DiffId, two.Layers[^1].DiffId);
+        Assert.Equal(2, three.Layers.Count);
+    }
+
     private async Task RunInSampleFolderAsync(Func<Task> example)
     {
         Directory.CreateDirectory(_temp["samples"]);
@@ -62,7 +79,7 @@ public sealed partial class ReadmeExampleTests : IDisposable
         [.. CSharpBlock().Matches(markdown.ReplaceLineEndings("\n")).Select(m => m.Groups[1].Value)];
 
     private static string WithoutUsings(string block) =>
-        string.Join('\n', block.Split('\n').SkipWhile(l => l.StartsWith("using ", StringComparison.Ordinal) || l.Length == 0)).TrimEnd();
+        string.Join('\n', block.Split('\n').SkipWhile(l => UsingDirective().IsMatch(l) || l.Length == 0)).TrimEnd();
 
     // The lines between the markers, less the method body's indentation.
     private static string Example(string source, int number)
@@ -86,6 +103,9 @@ public sealed partial class ReadmeExampleTests : IDisposable
 
         throw new InvalidOperationException("WcLayer.slnx not found above the test folder");
     }
+
+    [GeneratedRegex(@"^using [\w.]+;$")]
+    private static partial Regex UsingDirective();
 
     [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

@@ -1,4 +1,5 @@
 using WcLayer;
+using WcLayer.Images;
 using WcLayer.Oci;
 using WcLayer.Win32;
 
@@ -115,5 +116,25 @@ internal static class ReadmeExamples
 
         names.Sort(StringComparer.Ordinal);
         return names;
+    }
+
+    public static async Task<CommittedImage> ImageAddLayerAsync(CancellationToken ct)
+    {
+        // README example 3
+        using OciImage image = await OciImage.OpenAsync("myimage", ImageSelector.For("1.0", ImagePlatform.Parse("windows/amd64:10.0.20348")));
+        UnpackedImage unpacked = await ImageUnpacker.UnpackAsync(image, "store", progress: null, cancellationToken: ct);
+        ILayerStore store = LayerStore.Default;
+        await using (FileStream tar = File.OpenRead("app.tar"))
+        {
+            await OciLayer.ImportLayerFromTarAsync(tar, "app-layer", unpacked.Chain, store, cancellationToken: ct);
+        }
+
+        CommittedImage committed = await ImageCommitter.CommitLayerAsync(image, "app-layer", unpacked.Chain, "myimage",
+            store, new ImageCommitOptions { Tag = "2.0", CreatedBy = "COPY app C:\\app" }, cancellationToken: ct);
+        // Or any tar producer: ImageCommitter.CommitAsync(image, (tar, ct) => ..., "out.tar", new() { OutputFormat = ImageFormat.DockerArchive })
+        // Or local files: ImageAppender.AppendAsync(image, ["publish"], @"C:\app", "myimage", new() { Tag = "3.0" }, cancellationToken: ct)
+        // end README example 3
+        await ImageAppender.AppendAsync(image, ["publish"], @"C:\app", "myimage", new() { Tag = "3.0" }, cancellationToken: ct);
+        return committed;
     }
 }
