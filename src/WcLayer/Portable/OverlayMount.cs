@@ -58,12 +58,20 @@ internal static class OverlayMount
         // use until its last user goes, and with index=on the kernel refuses a second instance meanwhile (EBUSY).
         // Wait a little for it, then mount without the index (hard links then copy up one name at a time; the diff
         // still finds the other names through hardlinks.txt).
+        // The index also checks that the parents are the very directories the upper one was first mounted on
+        // (ESTALE when a parent was removed and imported again at its path): then too, mount without it.
         for (int attempt = 0; ; attempt++)
         {
             int errno = TryMount(scratch, lowers, upper, work, index: attempt <= BusyRetries, out string call);
             if (errno == 0)
             {
                 return;
+            }
+
+            if (errno == ESTALE && attempt <= BusyRetries)
+            {
+                attempt = BusyRetries;
+                continue;
             }
 
             if (errno != EBUSY || attempt > BusyRetries)

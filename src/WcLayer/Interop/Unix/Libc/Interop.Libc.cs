@@ -45,5 +45,6 @@ internal static partial class Interop
         internal const int EBUSY = 16;
         internal const int ENODEV = 19;
         internal const int ENOSYS = 38;
+        internal const int ESTALE = 116;
     }
 }
