@@ -3,9 +3,10 @@
 #   skopeo          copies our OCI layouts to docker archives and back, and inspects them (image tests)
 #   umoci           reads and checks every OCI layout we write (image tests)
 #   oci-image-tool  validates the layouts against the OCI image spec's schemas (image tests)
+#   xfsprogs        makes the XFS loop device of the portable store's reflink tests (mkfs.xfs)
 set -euo pipefail
 
-packages=(skopeo umoci oci-image-tool)
+packages=(skopeo umoci oci-image-tool xfsprogs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

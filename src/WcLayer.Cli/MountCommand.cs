@@ -1,4 +1,5 @@
 using System.CommandLine;
+using WcLayer.Portable;
 
 namespace WcLayer.Cli;
 
@@ -9,7 +10,12 @@ internal static class MountCommand
 
     public static Command Create(CliConsole console, Option<bool> verbose)
     {
-        Option<string[]> parents = LayerOptions.Parents("A read-only parent layer of the scratch layer (at least one); repeat it, immediate parent first, base layer last.");
+        Option<string[]> parents = LayerOptions.Parents("A read-only parent layer of the scratch layer; repeat it, immediate parent first, base layer last. Default: the chain recorded by 'wclayer create' (another chain is an error).");
+        var mode = new Option<ScratchMode>("--mode")
+        {
+            Description = "Portable store: how the scratch layer is mounted the first time (auto: overlay where allowed, else reflink, else copy). Printed on stderr.",
+            DefaultValueFactory = _ => ScratchMode.Auto,
+        };
         Argument<string> scratch = LayerOptions.Layer("scratch", "The scratch layer folder (made by 'wclayer create').");
         var target = new Argument<string?>("target")
         {
@@ -20,6 +26,7 @@ internal static class MountCommand
         var command = new Command(Name, Description)
         {
             parents,
+            mode,
             scratch,
             target,
             json,
@@ -27,8 +34,9 @@ internal static class MountCommand
         command.SetAction((parseResult, _) => CommandRunner.RunAsync(console, Name, parseResult.GetValue(verbose), parseResult.GetValue(json), () => RunAsync(
             console,
             Path.GetFullPath(parseResult.GetValue(scratch)!),
-            LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: true),
+            LayerOptions.Normalize(parseResult.GetValue(parents), Name, needOne: false),
             parseResult.GetValue(target) is { } t ? Path.GetFullPath(t) : null,
+            parseResult.GetValue(mode),
             parseResult.GetValue(json))));
         return command;
     }
@@ -36,15 +44,21 @@ internal static class MountCommand
     private static string Description =>
         "Activate a scratch layer, optionally mounted at a target, and print the path where its files are." +
         Environment.NewLine +
-        "On the portable store the mount is <scratch>/mount, a real directory holding the merged view of the parents " +
-        "(the content of their Files/ at its root, as the container's C:\\); change files there, then 'wclayer unmount' " +
+        "On the portable store the mount is <scratch>/mount, the merged view of the parents (the content of their Files/ " +
+        "at its root, as the container's C:\\): an overlayfs mount as root, else a reflink or full copy (--mode); " +
+        "change files there, then 'wclayer unmount' " +
         "and 'wclayer export' (or 'wclayer diff'). A [target] cannot be a volume mount point as on Windows: it becomes " +
         "a symbolic link to that directory, and 'wclayer unmount <scratch> <target>' removes it.";
 
-    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target, bool json)
+    private static async Task RunAsync(CliConsole console, string path, IReadOnlyList<string> parents, string? target, ScratchMode mode, bool json)
     {
         ILayerStore store = LayerStore.Default;
         LayerPaths.RequireLayer(store, path);
+        if (store is PortableLayerStore && mode != ScratchMode.Auto)
+        {
+            store = new PortableLayerStore(new PortableLayerStoreOptions { ScratchMode = mode });
+        }
+
         if (target is not null && (File.Exists(target) || Directory.Exists(target) || IsLink(target)))
         {
             throw new UsageException($"the target {target} already exists; the portable store links a new path to the mount");
@@ -62,6 +76,7 @@ internal static class MountCommand
                     File.CreateSymbolicLink(target, mountPath);
                 }
 
+                string? used = store is PortableLayerStore portable && portable.GetScratchMode(path) is { } m ? m.ToString().ToLowerInvariant() : null;
                 if (json)
                 {
                     await JsonOutput.WriteObjectAsync(console.Output, o =>
@@ -72,11 +87,16 @@ internal static class MountCommand
                             o.WriteString("target", target);
                         }
 
-                        o.WriteString("mode", MountMode.Describe(mountPath));
+                        o.WriteString("mode", used ?? MountMode.Describe(mountPath));
                     });
                 }
                 else
                 {
+                    if (used is not null)
+                    {
+                        await console.Error.WriteLineAsync($"wclayer mount: {used} mode");
+                    }
+
                     await console.Output.WriteLineAsync(target ?? mountPath);
                 }
             }

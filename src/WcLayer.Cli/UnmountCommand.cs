@@ -33,7 +33,7 @@ internal static class UnmountCommand
         ILayerStore store = LayerStore.Default;
         if (mountedPath is not null)
         {
-            RemoveLink(mountedPath);
+            RemoveLink(mountedPath, path);
         }
 
         try
@@ -49,12 +49,13 @@ internal static class UnmountCommand
         store.DeactivateLayer(path);
     }
 
-    private static void RemoveLink(string mountedPath)
+    private static void RemoveLink(string mountedPath, string scratch)
     {
-        // Only ever a link made by mount: deleting a real directory here would delete the user's files.
-        if (!MountCommand.IsLink(mountedPath))
+        // Only ever the link mount made to this scratch's mount: deleting anything else here would delete the user's files.
+        string expected = Path.Combine(scratch, "mount");
+        if (!MountCommand.IsLink(mountedPath) || new FileInfo(mountedPath).LinkTarget != expected)
         {
-            throw new UsageException($"{mountedPath} is not a mount target made by 'wclayer mount' (not a symbolic link)");
+            throw new UsageException($"{mountedPath} is not a mount target made by 'wclayer mount' for {scratch} (a symbolic link to {expected}); nothing was removed");
         }
 
         File.Delete(mountedPath);

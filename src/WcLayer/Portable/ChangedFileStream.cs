@@ -3,77 +3,68 @@ using WcLayer.Win32;
 namespace WcLayer.Portable;
 
 /// <summary>
-/// The backup stream of a file changed in a scratch mount: the parent's streams (security, EAs, reparse data before
-/// the data; alternate data streams after it) around a new data stream with the mount file's content. Sparse blocks
-/// of the parent are dropped: the new content is dense. Reads the pieces in place; nothing is buffered.
+/// The backup stream of a file changed in a scratch mount: its stored streams (security, EAs before the data;
+/// alternate data streams after it) around a new data stream with the mount file's content. Sparse blocks are
+/// dropped: the new content is dense. Reads the pieces in place; nothing is buffered.
 /// </summary>
 internal sealed class ChangedFileStream : ReadOnlyStream
 {
     private readonly List<(Stream Source, long Offset, long Length)> _segments;
-    private readonly Stream? _parent;
     private readonly FileStream _content;
     private int _segment;
     private long _segmentPosition;
 
-    private ChangedFileStream(List<(Stream, long, long)> segments, Stream? parent, FileStream content)
+    private ChangedFileStream(List<(Stream, long, long)> segments, FileStream content)
     {
         _segments = segments;
-        _parent = parent;
         _content = content;
     }
 
-    /// <summary>Plans the stream; <paramref name="parent"/> is the parent entry's backup stream (seekable) or <see langword="null"/>.</summary>
-    public static ChangedFileStream Create(Stream? parent, FileStream content, string pathForMessages)
+    /// <summary>
+    /// Plans the stream from a plain file's stored metadata (its backup stream with the data bytes left out; see
+    /// <see cref="Transport.PlainFileBackupWriter"/>) or <see langword="null"/>: its non-data streams around the new
+    /// data. Reparse data goes too: a file whose content a user wrote is no longer a reparse point.
+    /// </summary>
+    public static ChangedFileStream FromMetadata(byte[]? metadata, FileStream content, string pathForMessages)
     {
         var before = new List<(Stream, long, long)>();
         var after = new List<(Stream, long, long)>();
-        if (parent is not null)
+        var source = new MemoryStream(metadata ?? [], writable: false);
+        bool seenData = false;
+        int position = 0;
+        while (metadata is not null && position + BackupStreamHeader.FixedSize <= metadata.Length)
         {
-            long start = parent.Position;
-            bool seenData = false;
-            using (var reader = new BackupStreamReader(parent, leaveOpen: true))
+            ReadOnlySpan<byte> rest = metadata.AsSpan(position);
+            var id = (BackupStreamId)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(rest);
+            long size = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(rest[8..]);
+            long header = BackupStreamHeader.FixedSize + (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(rest[16..]) + (id == BackupStreamId.SparseBlock ? sizeof(long) : 0);
+            long length = header + (id is BackupStreamId.Data or BackupStreamId.SparseBlock ? 0 : size);
+            if (size < 0 || length > rest.Length)
             {
-                try
-                {
-                    // The reader skips what is left of a stream when asked for the next header, so a stream starts
-                    // where the previous one's data ends, not at the reader's position before the call.
-                    long headerStart = start;
-                    while (true)
-                    {
-                        if (reader.ReadNextHeader() is not { } stream)
-                        {
-                            break;
-                        }
-
-                        long end = start + reader.Position + stream.Size;
-                        if (stream.Id == BackupStreamId.Data)
-                        {
-                            seenData = true;
-                        }
-                        else if (stream.Id != BackupStreamId.SparseBlock)
-                        {
-                            (seenData ? after : before).Add((parent, headerStart, end - headerStart));
-                        }
-
-                        headerStart = end;
-                    }
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new InvalidDataException($"{pathForMessages}: the parent layer's entry is malformed: {e.Message}", e);
-                }
+                throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata is corrupt at offset {position}.");
             }
+
+            if (id is BackupStreamId.Data or BackupStreamId.SparseBlock)
+            {
+                seenData = true;
+            }
+            else if (id != BackupStreamId.ReparseData)
+            {
+                (seenData ? after : before).Add((source, position, length));
+            }
+
+            position += (int)length;
         }
 
-        var header = new MemoryStream();
-        using (var writer = new BackupStreamWriter(header, leaveOpen: true))
+        var dataHeader = new MemoryStream();
+        using (var writer = new BackupStreamWriter(dataHeader, leaveOpen: true))
         {
             writer.WriteHeader(new BackupStreamHeader(BackupStreamId.Data, BackupStreamAttributes.None, content.Length));
         }
 
-        var segments = new List<(Stream, long, long)>(before) { (header, 0, header.Length), (content, 0, content.Length) };
+        var segments = new List<(Stream, long, long)>(before) { (dataHeader, 0, dataHeader.Length), (content, 0, content.Length) };
         segments.AddRange(after);
-        return new ChangedFileStream(segments, parent, content);
+        return new ChangedFileStream(segments, content);
     }
 
     public override int Read(Span<byte> buffer)
@@ -107,7 +98,6 @@ internal sealed class ChangedFileStream : ReadOnlyStream
     {
         if (disposing)
         {
-            _parent?.Dispose();
             _content.Dispose();
         }
 

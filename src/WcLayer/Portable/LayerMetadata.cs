@@ -10,7 +10,7 @@ internal sealed record LayerMetadata
 {
     public const string FileName = "wclayer.json";
     private const string Format = "wclayer-portable-layer";
-    private const int Version = 1;
+    private const int Version = 2;
 
     public LayerKind Kind { get; init; }
 
@@ -19,6 +19,12 @@ internal sealed record LayerMetadata
     public bool Prepared { get; init; }
 
     public bool Materialized { get; init; }
+
+    /// <summary>A scratch layer's mode, decided by its first prepare; <see langword="null"/> before.</summary>
+    public ScratchMode? Mode { get; init; }
+
+    /// <summary>A read-only layer's deletions are mirrored as overlay whiteouts and its links carry their metadata, so overlayfs can stack it.</summary>
+    public bool Stackable { get; init; }
 
     public bool BaseLayerProcessed { get; init; }
 
@@ -72,6 +78,11 @@ internal sealed record LayerMetadata
             }
 
             int version = root.GetProperty("version").GetInt32();
+            if (version == 1)
+            {
+                throw new InvalidDataException($"{file}: the layer is in the portable store's format 1 (files kept in the HCS transport format), which this version no longer reads; export it with the WcLayer that made it and import it again (or delete it and re-import from its image).");
+            }
+
             if (version != Version)
             {
                 throw new InvalidDataException($"{file}: layer format version {version} is not supported (expected {Version}).");
@@ -83,6 +94,8 @@ internal sealed record LayerMetadata
                 Activated = Flag(root, "activated"),
                 Prepared = Flag(root, "prepared"),
                 Materialized = Flag(root, "materialized"),
+                Mode = root.TryGetProperty("mode", out JsonElement mode) && Enum.TryParse(mode.GetString(), ignoreCase: true, out ScratchMode m) ? m : null,
+                Stackable = Flag(root, "stackable"),
                 BaseLayerProcessed = Flag(root, "baseLayerProcessed"),
                 UtilityVMProcessed = Flag(root, "utilityVMProcessed"),
             };
@@ -107,6 +120,12 @@ internal sealed record LayerMetadata
             writer.WriteBoolean("activated", Activated);
             writer.WriteBoolean("prepared", Prepared);
             writer.WriteBoolean("materialized", Materialized);
+            if (Mode is { } mode)
+            {
+                writer.WriteString("mode", mode.ToString().ToLowerInvariant());
+            }
+
+            writer.WriteBoolean("stackable", Stackable);
             writer.WriteBoolean("baseLayerProcessed", BaseLayerProcessed);
             writer.WriteBoolean("utilityVMProcessed", UtilityVMProcessed);
             writer.WriteEndObject();

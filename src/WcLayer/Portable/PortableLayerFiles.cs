@@ -2,7 +2,7 @@ using WcLayer.Transport;
 
 namespace WcLayer.Portable;
 
-/// <summary>The store's own files in a layer folder, beside the transport format; readers skip them.</summary>
+/// <summary>The store's own files in a layer folder, beside <c>Files/</c>, <c>Hives/</c> and <c>UtilityVM/</c>; readers skip them.</summary>
 internal static class PortableLayerFiles
 {
     public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
@@ -10,10 +10,15 @@ internal static class PortableLayerFiles
         LayerMetadata.FileName,
         LayerMetadata.FileName + ".tmp",
         LayerChain.FileName,
+        HardLinkList.FileName,
         ScratchHolds.FolderName,
         ViewManifest.FileName,
         ViewManifest.FileName + ".tmp",
         "mount",
+        "upper",
+        "work",
+        "lower-empty",
+        MetadataBlobStore.FolderName,
         "bcd.bak",
         "bcd.log.bak",
         "bcd.log1.bak",
@@ -21,5 +26,5 @@ internal static class PortableLayerFiles
     };
 
     public static TransportLayerReader OpenReader(string path) =>
-        new(path, new TransportLayerReaderOptions { SkippedRootNames = Reserved });
+        new(path, new TransportLayerReaderOptions { SkippedRootNames = Reserved, FilesArePlain = true });
 }

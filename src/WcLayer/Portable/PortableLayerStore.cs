@@ -6,10 +6,11 @@ using WcLayer.Transport;
 namespace WcLayer.Portable;
 
 /// <summary>
-/// The whole layer API without HCS, on any OS: a layer is a folder that keeps the HCS transport format (so no Windows
-/// metadata is lost), its parent chain (<c>layerchain.json</c>, moby's convention) and its state
-/// (<c>wclayer.json</c>). A scratch layer's mount path is a real directory holding the merged view of its parents,
-/// and reading a scratch layer gives its difference against them.
+/// The whole layer API without HCS: a layer is a folder whose <c>Files/</c>, <c>Hives/</c> and <c>UtilityVM/</c> are
+/// plain trees with each entry's Windows metadata in extended attributes (store format 2), its parent chain
+/// (<c>layerchain.json</c>, moby's convention) and its state (<c>wclayer.json</c>). A scratch layer stacks on its
+/// parents: an overlayfs mount where allowed (O(1) to create and mount), else a reflink or full copy of their merged
+/// view (<see cref="ScratchMode"/>); reading a scratch layer gives its difference against them.
 /// </summary>
 /// <remarks>
 /// <para>Layers appear atomically: they are built in a hidden sibling folder and renamed into place on commit, so a
@@ -21,7 +22,7 @@ namespace WcLayer.Portable;
 /// </remarks>
 public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
 {
-    private const string MountFolder = "mount"; // also in PortableLayerFiles.Reserved
+    internal const string MountFolder = "mount"; // also in PortableLayerFiles.Reserved
 
     private readonly PortableLayerStoreOptions _options;
 
@@ -66,8 +67,12 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
     }
 
     /// <inheritdoc/>
-    public void DeactivateLayer(string path) =>
+    /// <remarks>A scratch layer's overlay mount, if any, is unmounted.</remarks>
+    public void DeactivateLayer(string path)
+    {
+        UnmountOverlay(path);
         UpdateState(path, "hcsshim::DeactivateLayer", m => m.Kind == LayerKind.Scratch ? m with { Activated = false, Prepared = false } : m, ReleaseHolds);
+    }
 
     /// <inheritdoc/>
     /// <remarks>
@@ -96,6 +101,12 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
                 if (metadata is { Kind: LayerKind.Scratch, Activated: true })
                 {
                     throw new HcsException(Operation, Win32Error.Busy, path, "(the scratch layer is active; deactivate it first)");
+                }
+
+                if (metadata is { Kind: LayerKind.Scratch, Mode: ScratchMode.Overlay })
+                {
+                    // An inactive scratch's overlay can only be one a killed unmount left: never delete through it.
+                    OverlayMount.Unmount(full);
                 }
 
                 if (metadata.Kind == LayerKind.ReadOnly && ScratchHolds.FindPreparedHolder(layer, full) is { } scratch)
@@ -155,7 +166,7 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
             LayerMetadata metadata = Require(path, Operation);
             string mountPath = metadata.Kind == LayerKind.ReadOnly
                 ? Path.GetFullPath(path)
-                : metadata is { Activated: true, Materialized: true } ? MountPathOf(path)
+                : metadata is { Activated: true, Prepared: true } && (metadata.Mode != ScratchMode.Overlay || OverlayMount.IsMounted(path)) ? MountPathOf(path)
                 : throw new HcsException(Operation, Win32Error.NotReady, path, "(the scratch layer is not activated and prepared)");
             activity?.SetTag("mountPath", mountPath);
             return mountPath;
@@ -260,7 +271,12 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
     }
 
     /// <inheritdoc/>
-    /// <remarks>For a scratch layer, materializes the merged view of the parents at the mount path the first time; later changes stay.</remarks>
+    /// <remarks>
+    /// For a scratch layer, mounts the parents' merged view at <c>&lt;scratch&gt;/mount</c>: an overlayfs mount (again
+    /// after a reboot), or in a copy mode a materialized copy made the first time, whose later changes stay. The mode
+    /// is <see cref="PortableLayerStoreOptions.ScratchMode"/>'s, chosen on the first call and kept (<see cref="GetScratchMode"/>).
+    /// </remarks>
+    /// <exception cref="HcsException">The parents differ from the chain the scratch layer was created with (<c>ERROR_INVALID_PARAMETER</c>, naming both).</exception>
     public void PrepareLayer(string path, IReadOnlyList<string> parentLayerPaths)
     {
         const string Operation = "hcsshim::PrepareLayer";
@@ -279,18 +295,104 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
                 throw new HcsException(Operation, Win32Error.NotReady, path, "(activate the scratch layer first)");
             }
 
-            IReadOnlyList<string> parents = parentLayerPaths.Count > 0 ? parentLayerPaths : LayerChain.Read(path);
+            IReadOnlyList<string> parents = Chain(path, parentLayerPaths, Operation);
             using LayerLockSet parentLocks = LockWithParents(null, parents, Operation);
             RequireParents(parents, Operation);
-            if (!metadata.Materialized)
+            ScratchMode mode = metadata.Mode ?? ChooseMode(path, parents, Operation);
+            activity?.SetTag("mode", mode.ToString().ToLowerInvariant());
+            if (mode == ScratchMode.Overlay)
             {
-                ScratchView.Materialize(MountPathOf(path), path, parents);
+                try
+                {
+                    OverlayMount.Mount(path, parents);
+                }
+                catch (OverlayUnavailableException e)
+                {
+                    throw new HcsException(Operation, Win32Error.NotSupported, path, "(" + e.Message + ")", innerException: e);
+                }
+            }
+            else if (!metadata.Materialized)
+            {
+                CopyView.Materialize(path, parents, reflink: mode == ScratchMode.Reflink);
             }
 
             // Holds first, state second: a crash in between leaves a hold the state disowns, never the reverse.
             AddHolds(path, parents, Operation);
-            (metadata with { Prepared = true, Materialized = true }).Write(path);
+            (metadata with { Prepared = true, Materialized = true, Mode = mode }).Write(path);
         });
+    }
+
+    /// <summary>The mode of a scratch layer: decided by its first <see cref="PrepareLayer"/>, <see langword="null"/> before (and for a read-only layer).</summary>
+    /// <param name="path">The scratch layer.</param>
+    public ScratchMode? GetScratchMode(string path) =>
+        LayerMetadata.TryRead(path) is { Kind: LayerKind.Scratch, Materialized: true } metadata ? metadata.Mode : null;
+
+    /// <summary>The parents a scratch layer was created with (<c>layerchain.json</c>), immediate parent first.</summary>
+    /// <param name="path">The layer.</param>
+    public IReadOnlyList<string> GetRecordedChain(string path) => LayerChain.Read(path);
+
+    private ScratchMode ChooseMode(string path, IReadOnlyList<string> parents, string operation)
+    {
+        ScratchMode wanted = _options.ScratchMode;
+        bool stackable = parents.All(p => LayerMetadata.TryRead(p) is { Stackable: true });
+        if (wanted == ScratchMode.Overlay && !stackable)
+        {
+            throw new HcsException(operation, Win32Error.NotSupported, path, "(overlay mode needs parents imported as root, whose deletions are overlay whiteouts; re-import them as root or use a copy mode)");
+        }
+
+        if (wanted is ScratchMode.Auto && stackable && PlainFilesTree.CanStack)
+        {
+            try
+            {
+                OverlayMount.Mount(path, parents);
+                return ScratchMode.Overlay;
+            }
+            catch (OverlayUnavailableException)
+            {
+                // Fall back to a copy mode.
+            }
+        }
+
+        if (wanted == ScratchMode.Reflink && parents.Count > 0 && !CopyView.CanReflink(path, parents[0]))
+        {
+            throw new HcsException(operation, Win32Error.NotSupported, path, "(reflink mode needs the scratch layer and its parents on one file system that supports FICLONE: btrfs, XFS with reflink)");
+        }
+
+        return wanted switch
+        {
+            ScratchMode.Auto => parents.Count > 0 && CopyView.CanReflink(path, parents[0]) ? ScratchMode.Reflink : ScratchMode.Copy,
+            _ => wanted,
+        };
+    }
+
+    /// <summary>The chain to use: the recorded one when none is given; a given one must be the recorded one.</summary>
+    private static IReadOnlyList<string> Chain(string path, IReadOnlyList<string> given, string operation)
+    {
+        IReadOnlyList<string> recorded = LayerChain.Read(path);
+        if (given.Count == 0)
+        {
+            return recorded;
+        }
+
+        if (!given.Select(Path.GetFullPath).SequenceEqual(recorded.Select(Path.GetFullPath), StringComparer.Ordinal))
+        {
+            throw new HcsException(operation, Win32Error.InvalidParameter, path,
+                $"(the parent layers given, [{string.Join(", ", given.Select(Path.GetFullPath))}], are not the chain the layer was created with, [{string.Join(", ", recorded)}]; pass that chain, immediate parent first, or none)");
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
+    /// Unmounts a scratch layer's overlay if the kernel has it mounted, before any state changes: the kernel, not the
+    /// recorded state, says whether it is mounted, so a killed unmount is repaired by the next call.
+    /// </summary>
+    private static void UnmountOverlay(string path)
+    {
+        if (LayerMetadata.TryRead(path) is { Kind: LayerKind.Scratch, Mode: ScratchMode.Overlay })
+        {
+            OverlayMount.Unmount(path);
+        }
     }
 
     /// <inheritdoc/>
@@ -337,8 +439,12 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
     }
 
     /// <inheritdoc/>
-    public void UnprepareLayer(string path) =>
+    /// <remarks>A scratch layer's overlay mount is unmounted (a copy mode's view stays, as a scratch VHD does).</remarks>
+    public void UnprepareLayer(string path)
+    {
+        UnmountOverlay(path);
         UpdateState(path, "hcsshim::UnprepareLayer", m => m.Kind == LayerKind.Scratch ? m with { Prepared = false } : m, ReleaseHolds);
+    }
 
     /// <inheritdoc/>
     /// <remarks>A read-only layer is read as stored; a scratch layer yields its difference against its parents.</remarks>
@@ -435,8 +541,8 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
     private ILayerReader NewReader(string path, IReadOnlyList<string> parentLayerPaths, string operation)
     {
         LayerMetadata metadata = Require(path, operation);
-        IReadOnlyList<string> parents = metadata.Kind == LayerKind.ReadOnly ? []
-            : parentLayerPaths.Count > 0 ? parentLayerPaths : LayerChain.Read(path);
+        IReadOnlyList<string> chain = Chain(path, parentLayerPaths, operation);
+        IReadOnlyList<string> parents = metadata.Kind == LayerKind.ReadOnly ? [] : chain;
         LayerLockSet locks = LayerLockSet.Acquire([(path, true), .. parents.Select(p => (p, true))], operation, _options.LockTimeout);
         try
         {
@@ -448,7 +554,7 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
             }
 
             RequireParents(parents, operation);
-            ILayerReader reader = metadata.Materialized ? new ScratchDiffReader(MountPathOf(path), path, parents) : new EmptyLayerReader();
+            ILayerReader reader = metadata is { Materialized: true, Mode: { } mode } ? new ScratchDiffReader(path, parents, mode) : new EmptyLayerReader();
             return new LockedLayerReader(reader, locks);
         }
         catch

@@ -16,4 +16,10 @@ public sealed class PortableLayerStoreOptions
 
     /// <summary>How long an operation waits for another one on the same layer to finish before it fails with <c>ERROR_SHARING_VIOLATION</c>.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How scratch layers are mounted; <see cref="ScratchMode.Auto"/> (the default) picks the cheapest mode available.
+    /// A scratch layer keeps the mode of its first <see cref="PortableLayerStore.PrepareLayer"/>.
+    /// </summary>
+    public ScratchMode ScratchMode { get; init; }
 }

@@ -3,7 +3,7 @@ using WcLayer.Transport;
 namespace WcLayer.Portable;
 
 /// <summary>
-/// A <see cref="TransportLayerWriter"/> writing into a hidden sibling of the layer folder; <see cref="Commit"/> adds
+/// A <see cref="TransportLayerWriter"/> (with <c>Files\</c> kept as a plain tree) writing into a hidden sibling of the layer folder; <see cref="Commit"/> adds
 /// the layer chain and metadata and renames the folder into place, disposing without a commit removes it. The layer's
 /// lock is held throughout.
 /// </summary>
@@ -17,6 +17,7 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
     private readonly IDisposable _lock;
     private readonly string _operation;
     private readonly TransportLayerWriter _writer;
+    private readonly List<(string Name, string Target)> _links = [];
     private bool _done;
 
     public PortableLayerWriter(string path, string folder, IReadOnlyList<string> parents, IDisposable layerLock, string operation)
@@ -26,7 +27,9 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         _parents = parents;
         _lock = layerLock;
         _operation = operation;
-        _writer = new TransportLayerWriter(folder, parents, folder, new TransportLayerWriterOptions { ImportFolderIsLayer = true });
+        // Before the writer opens the folder, so that its root spills large metadata into the layer's blobs.
+        Directory.CreateDirectory(Path.Combine(folder, MetadataBlobStore.FolderName));
+        _writer = new TransportLayerWriter(folder, parents, folder, new TransportLayerWriterOptions { ImportFolderIsLayer = true, FilesArePlain = true });
     }
 
     public void Add(string name, Win32.FileBasicInfo info)
@@ -50,6 +53,12 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
         catch (LayerPathException e)
         {
             throw e.Relocated(_folder, _path);
+        }
+
+        string cleanName = TransportPath.Clean(name);
+        if (TransportPath.HasPrefix(cleanName, TransportPath.Files))
+        {
+            _links.Add((cleanName, TransportPath.Clean(target)));
         }
     }
 
@@ -101,7 +110,14 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
 
             _writer.Dispose();
             LayerChain.Write(_folder, _parents);
-            new LayerMetadata { Kind = LayerKind.ReadOnly }.Write(_folder);
+            HardLinkList.Write(_folder, _links);
+            string blobs = Path.Combine(_folder, MetadataBlobStore.FolderName);
+            if (!Directory.EnumerateFileSystemEntries(blobs).Any())
+            {
+                Directory.Delete(blobs);
+            }
+
+            new LayerMetadata { Kind = LayerKind.ReadOnly, Stackable = PlainFilesTree.CanStack }.Write(_folder);
             PortableLayerStore.PublishFolder(_folder, _path, _operation);
             _done = true;
         }

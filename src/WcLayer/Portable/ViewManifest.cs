@@ -81,7 +81,12 @@ internal sealed class ViewManifest
 
     public void RemoveTree(string path)
     {
-        Entries.Remove(path);
+        if (Entries.Remove(path, out ViewEntry? removed) && removed.Kind != LayerFileKind.Directory)
+        {
+            // Nothing can be below a file or link: no scan (the materializer calls this for every path it makes).
+            return;
+        }
+
         string prefix = path.Length == 0 ? string.Empty : path + "/";
         foreach (string key in Entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
         {

@@ -12,4 +12,7 @@ namespace WcLayer.Transport;
 internal readonly record struct LayerFileStatus(LayerFileKind Kind, long Size, uint NumberOfLinks, UInt128 FileId, long LastWriteTime = 0, long LastAccessTime = 0, long ChangeTime = 0, long CreationTime = 0)
 {
     public bool IsDirectory => Kind == LayerFileKind.Directory;
+
+    /// <summary>An overlay whiteout: a character device 0/0 (its kind is <see cref="LayerFileKind.Other"/>).</summary>
+    public bool IsWhiteout { get; init; }
 }

@@ -7,7 +7,7 @@ namespace WcLayer.Transport;
 /// <summary>
 /// Restores a Win32 backup stream into a file kept plain (what <c>BackupWrite</c> does on Windows): data and sparse
 /// block bytes go into the file at their offsets, and every other byte, headers included, is kept as a metadata
-/// blob in which the data bytes are left out. The blob is stored beside the file (<see cref="UnixLayerRoot.SetStreams"/>)
+/// blob in which the data bytes are left out. The blob is stored beside the file (<see cref="UnixLayerRoot.SetStreams"/>, spilling into a blob when too large)
 /// unless it is a bare data header, so <see cref="PlainFileBackupReader"/> can rebuild the exact stream.
 /// </summary>
 /// <remarks>A push parser: bytes arrive in any chunking through <see cref="Write(ReadOnlySpan{byte})"/>.</remarks>
@@ -15,11 +15,13 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
 {
     private const int MaxHeaderSize = BackupStreamHeader.FixedSize + 65536 + sizeof(long);
 
+    private readonly UnixLayerRoot _root;
     private readonly FileStream? _file;
     private readonly SafeFileHandle _handle;
     private readonly string _pathForMessages;
     private readonly MemoryStream _metadata = new();
-    private readonly byte[] _header = new byte[MaxHeaderSize];
+    // Grown only for a header with a long stream name: one writer per file, most headers are 20 bytes.
+    private byte[] _header = new byte[256];
     private int _headerLength;
     private int _headerNeeded = BackupStreamHeader.FixedSize;
     private long _bodyRemaining;
@@ -29,11 +31,13 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
     private long _offset;
     private bool _completed;
 
+    /// <param name="root">The root the file is in (its blob store takes metadata too large for an attribute).</param>
     /// <param name="file">The file, or <see langword="null"/> for a directory (whose stream cannot hold data).</param>
     /// <param name="handle">The handle of the file or directory, for the metadata.</param>
     /// <param name="pathForMessages">The path, for messages.</param>
-    public PlainFileBackupWriter(FileStream? file, SafeFileHandle handle, string pathForMessages)
+    public PlainFileBackupWriter(UnixLayerRoot root, FileStream? file, SafeFileHandle handle, string pathForMessages)
     {
+        _root = root;
         _file = file;
         _handle = handle;
         _pathForMessages = pathForMessages;
@@ -101,7 +105,7 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
         ReadOnlySpan<byte> blob = _metadata.GetBuffer().AsSpan(0, (int)_metadata.Length);
         if (!IsBareDataHeader(blob))
         {
-            UnixLayerRoot.SetStreams(_handle, blob, _pathForMessages);
+            _root.SetStreams(_handle, blob, _pathForMessages);
         }
     }
 
@@ -129,6 +133,11 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
 
             if (full > _headerNeeded)
             {
+                if (full > _header.Length)
+                {
+                    Array.Resize(ref _header, Math.Min(MaxHeaderSize, Math.Max(full, _header.Length * 2)));
+                }
+
                 _headerNeeded = full;
                 return;
             }

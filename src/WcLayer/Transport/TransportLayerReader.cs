@@ -28,6 +28,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
     private SafeFileHandle? _currentHandle;
     private SafeFileHandle? _ownedHandle;
     private bool _currentSeekable;
+    private LayerLinkInfo? _currentLinkInfo;
     private string? _currentName;
     private bool _finished;
     private bool _disposed;
@@ -69,6 +70,11 @@ public sealed class TransportLayerReader : ISeekableLayerReader
 
         while (_stack.TryPeek(out WalkFrame? frame))
         {
+            if (_pendingTombstones.TryDequeue(out tombstone))
+            {
+                return new LayerEntry(tombstone, 0, null);
+            }
+
             if (frame.Index >= frame.Children.Count)
             {
                 _stack.Pop();
@@ -92,7 +98,24 @@ public sealed class TransportLayerReader : ISeekableLayerReader
                 continue;
             }
 
-            LayerEntry entry = Open(name, isDirectory);
+            bool plain = _options.FilesArePlain && TransportPath.HasPrefix(name, TransportPath.Files);
+            LayerEntry? plainEntry = null;
+            if (plain && !isDirectory)
+            {
+                LayerFileStatus? status = _root.Stat(name);
+                if (status is { IsWhiteout: true })
+                {
+                    continue;
+                }
+
+                if (status is { Kind: LayerFileKind.SymbolicLink })
+                {
+                    plainEntry = OpenPlainLink(name, status.Value);
+                }
+            }
+
+            bool implicitDirectory = plain && isDirectory && PlainFilesTree.IsImplicit((UnixLayerRoot)_root, name);
+            LayerEntry? entry = plainEntry ?? (implicitDirectory ? null : Open(name, isDirectory));
             if (isDirectory)
             {
                 _stack.Push(new WalkFrame(name, _root.ListInWalkOrder(name)));
@@ -103,6 +126,11 @@ public sealed class TransportLayerReader : ISeekableLayerReader
                         _pendingTombstones.Enqueue(t);
                     }
                 }
+            }
+
+            if (entry is null)
+            {
+                continue;
             }
 
             return entry;
@@ -166,6 +194,11 @@ public sealed class TransportLayerReader : ISeekableLayerReader
     public LayerLinkInfo GetLinkInfo()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_currentLinkInfo is { } linkInfo)
+        {
+            return linkInfo;
+        }
+
         if (_currentHandle is null)
         {
             throw new InvalidOperationException("There is no current entry, or it is a tombstone.");
@@ -195,7 +228,9 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         // hcsshim's writer keeps the metadata of every directory it adds in a companion, top-level ones (Files,
         // Hives) included; its reader reads those from the directory itself. Reading a companion wherever there is
         // one keeps both HCS exports and our own layers exact.
-        bool prefixed = underFiles || (isDirectory && _root.Stat(name + TransportPath.DirectoryCompanionSuffix) is { Kind: LayerFileKind.File });
+        bool prefixed = _options.FilesArePlain
+            ? !underFiles && name != TransportPath.Files && isDirectory && _root.Stat(name + TransportPath.DirectoryCompanionSuffix) is { Kind: LayerFileKind.File }
+            : underFiles || (isDirectory && _root.Stat(name + TransportPath.DirectoryCompanionSuffix) is { Kind: LayerFileKind.File });
         LayerEntry entry = prefixed ? OpenPrefixed(name, isDirectory, path) : OpenPlain(name, isDirectory, path);
         if (_options.HcsExportTimeRules && !underFiles)
         {
@@ -210,6 +245,17 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         }
 
         return entry;
+    }
+
+    private LayerEntry OpenPlainLink(string name, LayerFileStatus status)
+    {
+        _currentName = name;
+        (FileBasicInfo info, byte[] streams) = PlainFilesTree.ReadLink((UnixLayerRoot)_root, name)
+            ?? throw new InvalidDataException($"{_root.Describe(name)}: a symbolic link without the Windows metadata of a reparse point.");
+        _current = new MemoryStream(streams, writable: false);
+        _currentLinkInfo = new LayerLinkInfo(status.NumberOfLinks, status.FileId);
+        _currentSeekable = false;
+        return new LayerEntry(name, 0, info);
     }
 
     private LayerEntry OpenPrefixed(string name, bool isDirectory, string path)
@@ -266,6 +312,7 @@ public sealed class TransportLayerReader : ISeekableLayerReader
         _ownedHandle = null;
         _current = null;
         _currentHandle = null;
+        _currentLinkInfo = null;
         _currentName = null;
     }
 }

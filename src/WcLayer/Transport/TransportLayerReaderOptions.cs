@@ -23,4 +23,10 @@ public sealed class TransportLayerReaderOptions
 
     /// <summary>Top-level names that are not layer entries (the portable store's own files beside the transport format).</summary>
     internal IReadOnlySet<string> SkippedRootNames { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// <c>Files\</c> is a plain tree (the portable store's format 2, <see cref="PlainFilesTree"/>): entries are read as
+    /// plain files, symbolic links from their stored metadata; whiteouts and implicit directories are not entries.
+    /// </summary>
+    internal bool FilesArePlain { get; init; }
 }

@@ -33,6 +33,9 @@ public sealed class TransportLayerWriter : ILayerWriter
     private readonly List<(string Name, LayerRoot Root)> _pendingDirectories = [];
     private readonly ReusableBufferedWriter _buffer = new(BufferSize);
 
+    // Plain Files\ trees: per directory, the names this layer and its parents have there, ignoring case.
+    private readonly Dictionary<string, Dictionary<string, string>> _spellings = new(StringComparer.Ordinal);
+
     private Stream? _current;
     private FileStream? _currentFile;
     private SafeFileHandle? _currentHandle;
@@ -40,6 +43,7 @@ public sealed class TransportLayerWriter : ILayerWriter
     private string? _currentName;
     private LayerRoot? _currentRoot;
     private bool _currentIsDirectory;
+    private (string Name, FileBasicInfo Info, bool IsDirectory)? _currentPlainReparsePoint;
     private bool _hasUtilityVM;
     private bool _committed;
     private bool _disposed;
@@ -126,6 +130,12 @@ public sealed class TransportLayerWriter : ILayerWriter
             return;
         }
 
+        if (_options.FilesArePlain && (name == TransportPath.Files || TransportPath.HasPrefix(name, TransportPath.Files)))
+        {
+            AddPlainFilesEntry(name, CanonicalName(name), info, isDirectory);
+            return;
+        }
+
         string fileName = name;
         if (isDirectory)
         {
@@ -172,8 +182,8 @@ public sealed class TransportLayerWriter : ILayerWriter
     {
         ThrowIfDone();
         Reset();
-        name = CleanName(name);
-        target = CleanName(target);
+        name = CanonicalName(CleanName(name));
+        target = CanonicalName(CleanName(target));
         IReadOnlyList<LayerRoot> candidates =
             TransportPath.HasPrefix(target, TransportPath.Files) ? _parentRoots
             : TransportPath.HasPrefix(target, TransportPath.UtilityVMFiles) ? [_destinationRoot]
@@ -191,7 +201,7 @@ public sealed class TransportLayerWriter : ILayerWriter
         }
         else
         {
-            targetRoot = candidates.FirstOrDefault(root => root.Stat(target) is not null);
+            targetRoot = candidates.FirstOrDefault(root => root.Stat(target) is { IsWhiteout: false });
         }
 
         if (targetRoot is null)
@@ -201,6 +211,7 @@ public sealed class TransportLayerWriter : ILayerWriter
 
         _pendingLinks.Add((name, target, targetRoot));
         _addedFiles.Add(name);
+        RememberSpelling(name);
     }
 
     /// <inheritdoc/>
@@ -208,7 +219,7 @@ public sealed class TransportLayerWriter : ILayerWriter
     {
         ThrowIfDone();
         Reset();
-        name = CleanName(name);
+        name = CanonicalName(CleanName(name));
         if (TransportPath.HasPrefix(name, TransportPath.Files))
         {
             if (_parentRoots.Count == 0 && !_options.AllowTombstonesWithoutParents)
@@ -217,6 +228,10 @@ public sealed class TransportLayerWriter : ILayerWriter
             }
 
             _tombstones.Add(name);
+            if (_options.FilesArePlain)
+            {
+                PlainFilesTree.MirrorTombstone((UnixLayerRoot)_root, _parentRoots, name);
+            }
         }
         else if (TransportPath.HasPrefix(name, TransportPath.UtilityVMFiles))
         {
@@ -369,6 +384,106 @@ public sealed class TransportLayerWriter : ILayerWriter
         _addedFiles.Add(name);
     }
 
+    private void AddPlainFilesEntry(string given, string name, FileBasicInfo info, bool isDirectory)
+    {
+        var root = (UnixLayerRoot)_root;
+        bool reuse = false;
+        if (!string.Equals(given, name, StringComparison.Ordinal) && _addedFiles.Contains(name))
+        {
+            // Two entries of one layer whose names differ only in case: NTFS merges directories, and cannot hold both otherwise.
+            if (!isDirectory || _root.Stat(name) is not { IsDirectory: true })
+            {
+                throw new InvalidDataException($"'{given}' and '{name}' differ only in case: Windows cannot hold both in one directory.");
+            }
+
+            reuse = true;
+        }
+
+        reuse |= PlainFilesTree.PrepareEntry(root, name, isDirectory, out bool opaque);
+        if (isDirectory && !reuse)
+        {
+            _root.CreateDirectory(name);
+        }
+
+        OpenPlain(_root, name, info, isDirectory, created: !isDirectory);
+        if (opaque)
+        {
+            PlainFilesTree.MarkOpaque(_currentHandle!, _root.Describe(name));
+        }
+
+        _currentPlainReparsePoint = info.IsReparsePoint ? (name, info, isDirectory) : null;
+        _addedFiles.Add(name);
+        RememberSpelling(name);
+    }
+
+    /// <summary>
+    /// A <c>Files\</c> name as NTFS would resolve it in this layer's stack: each component that this layer or a parent
+    /// already has in another case takes that spelling (this layer first, then the immediate parent, …), so entries,
+    /// whiteouts and hard-link targets of a child land on the entries they mean.
+    /// </summary>
+    private string CanonicalName(string name)
+    {
+        if (!_options.FilesArePlain || !TransportPath.HasPrefix(name, TransportPath.Files))
+        {
+            return name;
+        }
+
+        string[] parts = name.Split('\\');
+        string directory = parts[0];
+        for (int i = 1; i < parts.Length; i++)
+        {
+            if (SpellingsIn(directory).TryGetValue(parts[i], out string? spelling))
+            {
+                parts[i] = spelling;
+            }
+
+            directory = directory + "\\" + parts[i];
+        }
+
+        return string.Join('\\', parts);
+    }
+
+    private Dictionary<string, string> SpellingsIn(string directory)
+    {
+        if (_spellings.TryGetValue(directory, out Dictionary<string, string>? names))
+        {
+            return names;
+        }
+
+        names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (LayerRoot root in _parentRoots.Prepend(_root))
+        {
+            try
+            {
+                if (root.Stat(directory) is not { IsDirectory: true })
+                {
+                    continue;
+                }
+
+                foreach ((string child, _) in root.List(directory))
+                {
+                    names.TryAdd(child, child);
+                }
+            }
+            catch (LayerPathException)
+            {
+                // A link or file on the way: this root has nothing there.
+            }
+        }
+
+        _spellings[directory] = names;
+        return names;
+    }
+
+    private void RememberSpelling(string name)
+    {
+        int slash = name.LastIndexOf('\\');
+        if (slash > 0)
+        {
+            SpellingsIn(name[..slash]).TryAdd(name[(slash + 1)..], name[(slash + 1)..]);
+        }
+    }
+
     private FileAttributes ExistingAttributes(string name)
     {
         using SafeFileHandle handle = _destinationRoot.OpenHandle(name, directory: true);
@@ -426,6 +541,8 @@ public sealed class TransportLayerWriter : ILayerWriter
     /// <summary>hcsshim HEAD's hardened reset(): finish the current entry; cleanup runs even when finishing fails.</summary>
     private void Reset()
     {
+        (string Name, FileBasicInfo Info, bool IsDirectory)? reparsePoint = _currentPlainReparsePoint;
+        _currentPlainReparsePoint = null;
         try
         {
             if (_current is null)
@@ -453,6 +570,12 @@ public sealed class TransportLayerWriter : ILayerWriter
         finally
         {
             CloseCurrent();
+        }
+
+        if (reparsePoint is { } r)
+        {
+            // Once its backup stream is complete, the reparse data says where a plain-tree link points.
+            PlainFilesTree.ConvertToLink((UnixLayerRoot)_root, r.Name, r.Info, r.IsDirectory);
         }
     }
 

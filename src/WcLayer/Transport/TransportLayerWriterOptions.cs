@@ -16,4 +16,10 @@ public sealed class TransportLayerWriterOptions
     /// (what HCS's <c>ExportLayer</c> writes for a layer with parents) is written without parent folders and needs them.
     /// </summary>
     public bool AllowTombstonesWithoutParents { get; init; }
+
+    /// <summary>
+    /// Keep <c>Files\</c> as a plain tree (the portable store's format 2, <see cref="PlainFilesTree"/>) instead of
+    /// attribute-prefixed files: what overlayfs can stack. Only with <see cref="ImportFolderIsLayer"/>, on Unix.
+    /// </summary>
+    internal bool FilesArePlain { get; init; }
 }

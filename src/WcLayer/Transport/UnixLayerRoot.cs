@@ -33,6 +33,9 @@ internal sealed class UnixLayerRoot : LayerRoot
     /// <summary>Extended attribute holding, for a file stored plain, its backup stream with the data stream's bytes left out.</summary>
     internal const string StreamsAttribute = "user.wclayer.streams";
 
+    /// <summary>Extended attribute naming (<c>sha256:…</c>) the blob that holds an entry's streams when they were too large for <see cref="StreamsAttribute"/>.</summary>
+    internal const string StreamsBlobAttribute = "user.wclayer.streams-blob";
+
     private UnixLayerRoot(string fullPath, SafeFileHandle root)
         : base(fullPath)
     {
@@ -74,8 +77,10 @@ internal sealed class UnixLayerRoot : LayerRoot
             string[] parts = Split(relativePath);
             if (parts.Length == 0)
             {
-                int dup = Interop.Libc.dup((int)_root.DangerousGetHandle());
-                return dup < 0 ? throw Error("open", relativePath, Marshal.GetLastPInvokeError(), true) : new SafeFileHandle(dup, ownsHandle: true);
+                // A new open file description, not dup(): a dup shares the directory offset, so a second listing of
+                // the root would start where the first ended and see nothing.
+                int self = openat((int)_root.DangerousGetHandle(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+                return self < 0 ? throw Error("open", relativePath, Marshal.GetLastPInvokeError(), true) : new SafeFileHandle(self, ownsHandle: true);
             }
 
             int parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "open");
@@ -473,7 +478,7 @@ internal sealed class UnixLayerRoot : LayerRoot
     /// <inheritdoc/>
     /// <remarks>The security descriptor is kept whatever <paramref name="processSecurity"/> says: the portable store is lossless.</remarks>
     public override PlainBackupWriter CreatePlainBackupWriter(FileStream? file, SafeFileHandle handle, bool processSecurity, string pathForMessages) =>
-        new PlainFileBackupWriter(file, handle, pathForMessages);
+        new PlainFileBackupWriter(this, file, handle, pathForMessages);
 
     /// <inheritdoc/>
     public override void CopyMetadata(SafeFileHandle source, LayerRoot destinationRoot, SafeFileHandle destination, string destinationPath)
@@ -485,28 +490,130 @@ internal sealed class UnixLayerRoot : LayerRoot
 
         if (GetStreams(source, destinationPath) is { } streams)
         {
-            SetStreams(destination, streams, destinationPath);
+            ((UnixLayerRoot)destinationRoot).SetStreams(destination, streams, destinationPath);
         }
     }
 
     /// <summary>Reads the stored non-data backup streams of a file kept plain, or <see langword="null"/> if none.</summary>
-    internal static byte[]? GetStreams(SafeFileHandle handle, string pathForMessages)
+    /// <remarks>Streams that did not fit the file system's attribute space are read from the <see cref="Blobs"/> store the attribute names.</remarks>
+    internal byte[]? GetStreams(SafeFileHandle handle, string pathForMessages) =>
+        ReadAttribute(handle, StreamsAttribute, pathForMessages) is { } inline ? inline
+        : ReadAttribute(handle, StreamsBlobAttribute, pathForMessages) is { } reference ? ReadBlob(reference, pathForMessages)
+        : null;
+
+    /// <summary>Stores the non-data backup streams of a file kept plain; too large for the file system's attribute space, they spill into <see cref="Blobs"/>.</summary>
+    /// <exception cref="LayerPathException">The file system cannot hold them and the root has no blob store.</exception>
+    internal void SetStreams(SafeFileHandle handle, ReadOnlySpan<byte> streams, string pathForMessages)
     {
-        int size = GetAttribute(handle, StreamsAttribute, [], out bool missing);
+        try
+        {
+            SetAttribute(handle, StreamsAttribute, streams, pathForMessages);
+        }
+        catch (LayerPathException e) when (e.ErrorCode == Win32Error.EaTableFull && Blobs is { } blobs)
+        {
+            SetAttribute(handle, StreamsBlobAttribute, System.Text.Encoding.ASCII.GetBytes(blobs.Write(streams)), pathForMessages);
+        }
+    }
+
+    /// <summary>Resolves a spilled metadata reference (<c>sha256:…</c>) through the blob store.</summary>
+    internal byte[] ReadBlob(byte[] reference, string pathForMessages)
+    {
+        string digest = System.Text.Encoding.ASCII.GetString(reference);
+        return Blobs?.Read(digest) ?? throw new InvalidDataException($"{pathForMessages}: its Windows metadata was spilled to blob {digest}, which no layer of the chain holds.");
+    }
+
+    /// <summary>Where metadata too large for an extended attribute is kept (a layer's <c>blobs/</c> folder), or <see langword="null"/>.</summary>
+    internal MetadataBlobStore? Blobs { get; set; }
+
+    /// <summary>Reads an extended attribute of an open file or directory; <see langword="null"/> if it is absent.</summary>
+    internal static byte[]? ReadAttribute(SafeFileHandle handle, string name, string pathForMessages)
+    {
+        int size = GetAttribute(handle, name, [], out bool missing);
         if (missing)
         {
             return null;
         }
 
         var buffer = new byte[size];
-        int n = GetAttribute(handle, StreamsAttribute, buffer, out missing);
+        int n = GetAttribute(handle, name, buffer, out missing);
         return missing ? null : n == size ? buffer : throw new LayerPathException("getxattr", pathForMessages, Win32Error.GenFailure, "the stored Windows metadata changed while it was read");
     }
 
-    /// <summary>Stores the non-data backup streams of a file kept plain.</summary>
-    /// <exception cref="LayerPathException">The file system cannot hold them.</exception>
-    internal static void SetStreams(SafeFileHandle handle, ReadOnlySpan<byte> streams, string pathForMessages) =>
-        SetAttribute(handle, StreamsAttribute, streams, pathForMessages);
+    /// <summary>Writes an extended attribute of an open file or directory.</summary>
+    internal static void WriteAttribute(SafeFileHandle handle, string name, ReadOnlySpan<byte> value, string pathForMessages) =>
+        SetAttribute(handle, name, value, pathForMessages);
+
+    /// <summary>Reads an extended attribute of a symbolic link itself (through its parent's descriptor); <see langword="null"/> if absent.</summary>
+    internal unsafe byte[]? ReadLinkAttribute(string relativePath, string name)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string path = ProcPath(relativePath, "getxattr");
+            nint size = lgetxattr(path, name, null, 0);
+            if (size < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                return errno is ENODATA or EOPNOTSUPP ? null : throw Error("getxattr", relativePath, errno, finalComponent: true);
+            }
+
+            var buffer = new byte[size];
+            fixed (byte* p = buffer)
+            {
+                nint n = lgetxattr(path, name, p, (nuint)buffer.Length);
+                return n == size ? buffer : throw Error("getxattr", relativePath, n < 0 ? Marshal.GetLastPInvokeError() : ERANGE, finalComponent: true);
+            }
+        }
+    }
+
+    /// <summary>Writes an extended attribute of a symbolic link itself (Linux allows only <c>trusted.*</c> there, as root).</summary>
+    internal unsafe void WriteLinkAttribute(string relativePath, string name, ReadOnlySpan<byte> value)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string path = ProcPath(relativePath, "setxattr");
+            fixed (byte* p = value)
+            {
+                if (lsetxattr(path, name, p, (nuint)value.Length, 0) != 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    throw errno is E2BIG or ENOSPC or ERANGE
+                        ? new LayerPathException("setxattr", Describe(relativePath), Win32Error.EaTableFull, $"the file system cannot hold {value.Length} bytes of Windows metadata on a symbolic link")
+                        : Error("setxattr", relativePath, errno, finalComponent: true);
+                }
+            }
+        }
+    }
+
+    /// <summary>Creates an overlay whiteout (a character device 0/0; needs <c>CAP_MKNOD</c>).</summary>
+    internal void CreateWhiteout(string relativePath)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            string[] parts = Split(relativePath);
+            RequireNonRoot(parts, relativePath, "mknod");
+            int parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, "mknod");
+            if (mknodat(parent, parts[^1], S_IFCHR, 0) != 0)
+            {
+                throw Error("mknod", relativePath, Marshal.GetLastPInvokeError(), finalComponent: true);
+            }
+        }
+    }
+
+    /// <summary>Makes <paramref name="destination"/> share <paramref name="source"/>'s data (<c>FICLONE</c>); <see langword="false"/> where the file system cannot.</summary>
+    internal static bool TryClone(SafeFileHandle source, SafeFileHandle destination) =>
+        ioctl((int)destination.DangerousGetHandle(), FICLONE, source.DangerousGetHandle()) == 0;
+
+    /// <summary>A path that names the entry through its parent's open descriptor, for calls that have no <c>*at</c> form.</summary>
+    private string ProcPath(string relativePath, string operation)
+    {
+        string[] parts = Split(relativePath);
+        RequireNonRoot(parts, relativePath, operation);
+        int parent = WalkTo(parts.AsSpan(0, parts.Length - 1), relativePath, operation);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/proc/self/fd/{parent}/{parts[^1]}");
+    }
 
     private static unsafe int GetAttribute(SafeFileHandle handle, string name, Span<byte> buffer, out bool missing)
     {
@@ -561,7 +668,14 @@ internal sealed class UnixLayerRoot : LayerRoot
             throw new LayerPathException("open", fullPath, errno == ENOENT ? Win32Error.PathNotFound : ToWin32(errno, true));
         }
 
-        return new UnixLayerRoot(fullPath, new SafeFileHandle(fd, ownsHandle: true));
+        var root = new UnixLayerRoot(fullPath, new SafeFileHandle(fd, ownsHandle: true));
+        if (root.Stat(MetadataBlobStore.FolderName) is { IsDirectory: true })
+        {
+            // A portable-store layer (or one being written): spilled metadata lives in its blobs/ folder.
+            root.Blobs = new MetadataBlobStore([System.IO.Path.Combine(fullPath, MetadataBlobStore.FolderName)]);
+        }
+
+        return root;
     }
 
     /// <summary>
@@ -741,7 +855,10 @@ internal sealed class UnixLayerRoot : LayerRoot
         long write = ToFileTime(buffer.ModificationTime);
         long creation = (buffer.Mask & STATX_BTIME) != 0 ? ToFileTime(buffer.BirthTime) : write;
         return new LayerFileStatus(kind, (long)buffer.Size, buffer.NumberOfLinks, (device << 64) | buffer.Inode,
-            write, ToFileTime(buffer.AccessTime), ToFileTime(buffer.ChangeTime), creation);
+            write, ToFileTime(buffer.AccessTime), ToFileTime(buffer.ChangeTime), creation)
+        {
+            IsWhiteout = (buffer.Mode & S_IFMT) == S_IFCHR && buffer.RDeviceMajor == 0 && buffer.RDeviceMinor == 0,
+        };
     }
 
     private static long ToFileTime(in StatxTimestamp t) =>

@@ -18,6 +18,7 @@ public sealed class TempFolder : IDisposable
     {
         if (Directory.Exists(Path))
         {
+            Portable.MountCleanup.UnmountAll(Path);
             Directory.Delete(Path, recursive: true);
         }
     }

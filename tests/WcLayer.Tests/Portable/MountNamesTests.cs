@@ -3,11 +3,19 @@ using WcLayer.Portable;
 namespace WcLayer.Tests.Portable;
 
 /// <summary>Names a POSIX mount allows but a Windows layer cannot hold: a clear error from the diff, and removal still works.</summary>
-public sealed class MountNamesTests : IDisposable
-{
-    private readonly StoreFixture _store = new();
+public sealed class MountNamesTestsOverlay() : MountNamesTests(ScratchMode.Overlay);
 
-    public void Dispose() => _store.Dispose();
+public sealed class MountNamesTestsCopy() : MountNamesTests(ScratchMode.Copy);
+
+public abstract class MountNamesTests(ScratchMode mode) : IDisposable
+{
+    private readonly StoreFixture _store = new(mode);
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Theory]
     [InlineData("x:y")]

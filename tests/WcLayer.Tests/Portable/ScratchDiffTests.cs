@@ -1,13 +1,22 @@
+using WcLayer.Portable;
 using WcLayer.Oci;
 using WcLayer.Win32;
 
 namespace WcLayer.Tests.Portable;
 
-public sealed class ScratchDiffTests : IDisposable
-{
-    private readonly StoreFixture _store = new();
+public sealed class ScratchDiffTestsOverlay() : ScratchDiffTests(ScratchMode.Overlay);
 
-    public void Dispose() => _store.Dispose();
+public sealed class ScratchDiffTestsCopy() : ScratchDiffTests(ScratchMode.Copy);
+
+public abstract class ScratchDiffTests(ScratchMode mode) : IDisposable
+{
+    private readonly StoreFixture _store = new(mode);
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private List<(string Name, bool Tombstone, FileBasicInfo? Info, byte[] Content)> Diff(string scratch, params string[] parents)
     {
@@ -98,14 +107,16 @@ public sealed class ScratchDiffTests : IDisposable
         File.Delete(Path.Combine(mount, "Windows", "old.txt"));
         Directory.CreateDirectory(Path.Combine(mount, "a", "b"));
         File.WriteAllText(Path.Combine(mount, "a", "b", "c.txt"), "deep");
+        SortedDictionary<string, string> expected = StoreFixture.View(mount);
 
+        // As with HCS, the export unprepares and deactivates the scratch layer: an overlay mount goes.
         var tar = new MemoryStream();
         await OciLayer.ExportLayerToTarAsync(tar, _store.PathOf("s"), [_store.PathOf("base")], _store.Store);
         tar.Position = 0;
         await OciLayer.ImportLayerFromTarAsync(tar, _store.PathOf("diff"), [_store.PathOf("base")], _store.Store);
 
         string view = _store.Mount("s2", "diff", "base");
-        Assert.Equal(StoreFixture.View(mount), StoreFixture.View(view));
+        Assert.Equal(expected, StoreFixture.View(view));
     }
 
     [Fact]
@@ -144,11 +155,19 @@ public sealed class ScratchDiffTests : IDisposable
     }
 }
 
-public sealed class ScratchDiffStreamsTests : IDisposable
-{
-    private readonly StoreFixture _store = new();
+public sealed class ScratchDiffStreamsTestsOverlay() : ScratchDiffStreamsTests(ScratchMode.Overlay);
 
-    public void Dispose() => _store.Dispose();
+public sealed class ScratchDiffStreamsTestsCopy() : ScratchDiffStreamsTests(ScratchMode.Copy);
+
+public abstract class ScratchDiffStreamsTests(ScratchMode mode) : IDisposable
+{
+    private readonly StoreFixture _store = new(mode);
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void ChangedFileKeepsTheParentsAlternateDataStreams()

@@ -1,3 +1,4 @@
+using WcLayer.Portable;
 using WcLayer.Oci;
 using WcLayer.Tests.Oci;
 using WcLayer.Tests.Support;
@@ -5,11 +6,19 @@ using WcLayer.Tests.Support;
 namespace WcLayer.Tests.Portable;
 
 /// <summary>The scenarios of containerd's snapshot test suite that apply to Windows layers, on the portable store.</summary>
-public sealed class SnapshotScenarioTests : IDisposable
-{
-    private readonly StoreFixture _store = new();
+public sealed class SnapshotScenarioTestsOverlay() : SnapshotScenarioTests(ScratchMode.Overlay);
 
-    public void Dispose() => _store.Dispose();
+public sealed class SnapshotScenarioTestsCopy() : SnapshotScenarioTests(ScratchMode.Copy);
+
+public abstract class SnapshotScenarioTests(ScratchMode mode) : IDisposable
+{
+    private readonly StoreFixture _store = new(mode);
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void ChainMergesBaseChildAndGrandchild()

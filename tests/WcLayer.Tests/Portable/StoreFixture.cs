@@ -11,11 +11,16 @@ public sealed class StoreFixture : IDisposable
     public static readonly FileBasicInfo FileInfo = new(116444736010000000, 116444736020000000, 116444736030000000, 116444736040000000, FileAttributes.Archive);
     public static readonly byte[] FileSecurity = Convert.FromBase64String("AQAEgBQAAAAkAAAAAAAAADAAAAABAgAAAAAABSAAAAAgAgAAAQEAAAAAAAUSAAAAAgBMAAMAAAAAABgA/wEfAAECAAAAAAAFIAAAACACAAAAABQA/wEfAAEBAAAAAAAFEgAAAAAAGACpABIAAQIAAAAAAAUgAAAAIQIAAA==");
 
-    public StoreFixture()
+    /// <param name="mode">How scratch layers are mounted: overlay (needs root, as in CI) or a copy mode.</param>
+    /// <param name="parent">Where the store's temporary folder goes; <see langword="null"/> for the system's temporary folder.</param>
+    public StoreFixture(ScratchMode mode = ScratchMode.Auto, string? parent = null)
     {
-        Root = Directory.CreateTempSubdirectory("wclayer-store-").FullName;
-        Store = new PortableLayerStore(new PortableLayerStoreOptions { LockTimeout = TimeSpan.FromSeconds(5), BaseImagesRoot = Root });
+        Root = parent is null ? Directory.CreateTempSubdirectory("wclayer-store-").FullName : Directory.CreateDirectory(System.IO.Path.Combine(parent, "store")).FullName;
+        Mode = mode;
+        Store = new PortableLayerStore(new PortableLayerStoreOptions { LockTimeout = TimeSpan.FromSeconds(5), BaseImagesRoot = Root, ScratchMode = mode });
     }
+
+    public ScratchMode Mode { get; }
 
     public string Root { get; }
 
@@ -102,5 +107,10 @@ public sealed class StoreFixture : IDisposable
         return view;
     }
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    /// <summary>Unmounts every overlay a test left mounted (whatever the test's outcome), then removes the folder.</summary>
+    public void Dispose()
+    {
+        MountCleanup.UnmountAll(Root);
+        Directory.Delete(Root, recursive: true);
+    }
 }

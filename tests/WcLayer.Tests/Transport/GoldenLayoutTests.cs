@@ -50,7 +50,7 @@ public class GoldenLayoutTests
             using SafeFileHandle handle = root.OpenHandle(name, directory: status.IsDirectory);
             var info = new byte[FileBasicInfo.BinarySize];
             root.GetBasicInfo(handle)?.WriteTo(info);
-            byte[]? streams = UnixLayerRoot.GetStreams(handle, name);
+            byte[]? streams = ((UnixLayerRoot)root).GetStreams(handle, name);
             string content = string.Empty;
             if (!status.IsDirectory)
             {

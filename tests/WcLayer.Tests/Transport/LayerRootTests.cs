@@ -88,13 +88,13 @@ public sealed class LayerRootTests : IDisposable
         {
             file.Write("data"u8);
             root.SetBasicInfo(file.SafeFileHandle, info, "f");
-            UnixLayerRoot.SetStreams(file.SafeFileHandle, [1, 2, 3], "f");
+            ((UnixLayerRoot)root).SetStreams(file.SafeFileHandle, [1, 2, 3], "f");
         }
 
         root.Link("f", root, "g");
         using var handle = root.OpenHandle("g", directory: false);
         Assert.Equal(info, root.GetBasicInfo(handle));
-        Assert.Equal(new byte[] { 1, 2, 3 }, UnixLayerRoot.GetStreams(handle, "g"));
+        Assert.Equal(new byte[] { 1, 2, 3 }, ((UnixLayerRoot)root).GetStreams(handle, "g"));
         Assert.Equal(new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567), File.GetLastWriteTimeUtc(Path.Combine(_rootPath, "f")));
 
         root.CreateDirectory("d");
@@ -105,7 +105,7 @@ public sealed class LayerRootTests : IDisposable
 
         using var dir2 = root.OpenHandle("d", directory: true);
         Assert.Equal(FileAttributes.Directory, root.GetBasicInfo(dir2)!.Value.FileAttributes);
-        Assert.Null(UnixLayerRoot.GetStreams(dir2, "d"));
+        Assert.Null(((UnixLayerRoot)root).GetStreams(dir2, "d"));
     }
 
     [Fact]

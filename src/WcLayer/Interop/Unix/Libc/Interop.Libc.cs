@@ -21,6 +21,8 @@ internal static partial class Interop
         internal const int O_NOFOLLOW = 0x20000;
         internal const int O_CLOEXEC = 0x80000;
 
+        internal const int MNT_DETACH = 0x2;
+
         internal const int ENOENT = 2;
         internal const int EBADF = 9;
         internal const int EACCES = 13;
@@ -40,5 +42,8 @@ internal static partial class Interop
         internal const int ENODATA = 61;
         internal const int EOPNOTSUPP = 95;
         internal const int E2BIG = 7;
+        internal const int EBUSY = 16;
+        internal const int ENODEV = 19;
+        internal const int ENOSYS = 38;
     }
 }

@@ -14,6 +14,7 @@ internal static partial class Interop
         internal const ushort S_IFDIR = 0x4000;
         internal const ushort S_IFREG = 0x8000;
         internal const ushort S_IFLNK = 0xA000;
+        internal const ushort S_IFCHR = 0x2000;
 
         /// <summary><c>struct statx</c>: the same layout on every Linux architecture.</summary>
         [StructLayout(LayoutKind.Explicit, Size = 256)]
@@ -30,6 +31,8 @@ internal static partial class Interop
             [FieldOffset(80)] public StatxTimestamp BirthTime;
             [FieldOffset(96)] public StatxTimestamp ChangeTime;
             [FieldOffset(112)] public StatxTimestamp ModificationTime;
+            [FieldOffset(128)] public uint RDeviceMajor;
+            [FieldOffset(132)] public uint RDeviceMinor;
             [FieldOffset(136)] public uint DeviceMajor;
             [FieldOffset(140)] public uint DeviceMinor;
 

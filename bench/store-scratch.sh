@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Store format 2 (issue 9): scratch layers that stack instead of copy, measured with the native AOT CLI.
+#   create+mount : wclayer create -l child -l base s && wclayer mount s   (overlay mode: O(1) whatever the base)
+#   export       : wclayer export -o out.tar s after 10 files changed       (walks only the overlay's upper dir)
+#   import       : wclayer import of the base tar, this branch vs main's build vs tar -xf of the same tar
+# on generated bases of 256 MiB / 12 500 files ("quarter") and 1 GiB / 50 000 files ("many"), each with a small
+# child layer (500 files, 10 MiB) on top. Median wall and CPU (user + system) time of N runs and the peak RSS of all
+# runs (GNU time), all in one run. On a shared virtual disk the wall time of writing a layer swings with other work;
+# the CPU time does not, so both are reported.
+# Usage: bench/store-scratch.sh   (env: BENCH_DIR, N=5, SIZES="quarter many", MAIN=1 also builds and measures main)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR=${BENCH_DIR:-/tmp/wclayer-scratch-bench}
+N=${N:-5}
+SIZES=${SIZES:-"quarter many"}
+MAIN=${MAIN:-1}
+GEN="$ROOT/bench/WcLayer.Benchmarks/bin/Release/net10.0/WcLayer.Benchmarks.dll"
+
+[[ $(id -u) == 0 ]] || echo "warning: not root, so scratch layers use a copy mode, not overlayfs" >&2
+[[ -x /usr/bin/time ]] || apt-get install -y -qq time >/dev/null
+
+mkdir -p "$BENCH_DIR"
+B=$(cd "$BENCH_DIR" && pwd)
+aot() { # aot SOURCE-DIR OUT-DIR: native AOT publish of the CLI
+    dotnet publish "$1/src/WcLayer.Cli/WcLayer.Cli.csproj" -c Release -r linux-x64 -p:PublishAot=true -nologo -v q -o "$2" 2>&1 | grep -E ' error |rror\(s\)' || true
+    [[ -x "$2/WcLayer.Cli" ]] || { echo "native AOT build of $1 failed" >&2; exit 1; }
+    ln -sf WcLayer.Cli "$2/wclayer"
+}
+echo "== building (before any measurement: the machine has few cores)"
+dotnet build "$ROOT/bench/WcLayer.Benchmarks/WcLayer.Benchmarks.csproj" -c Release -nologo -v q 2>&1 | grep -E ' error |rror\(s\)' || true
+[[ -x "$B/aot/wclayer" ]] || aot "$ROOT" "$B/aot"
+W="$B/aot/wclayer"
+if [[ $MAIN == 1 && ! -x "$B/main-aot/wclayer" ]]; then
+    rm -rf "$B/main-src" && mkdir -p "$B/main-src"
+    git -C "$ROOT" archive main | tar -x -C "$B/main-src"
+    aot "$B/main-src" "$B/main-aot"
+fi
+
+cleanup() {
+    for d in "$B"/layers/*/; do
+        [[ -d "$d/mount" ]] && { umount "$d/mount" 2>/dev/null || true; }
+    done
+    if [[ "${KEEP:-0}" != 1 ]]; then
+        rm -rf "${B:?}"/{layers,main-layers,dir,time,log,changed,out.tar,*.runs}
+    fi
+}
+trap cleanup EXIT
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+maximum() { sort -g | tail -1; }
+measure() { # measure NAME COMMAND...: appends "seconds KiB cpu-seconds" to $B/NAME.runs
+    local name=$1; shift
+    /usr/bin/time -f '%e %M %U %S' -o "$B/time" "$@" > "$B/log" 2>&1 || { echo "failed: $*" >&2; cat "$B/log" >&2; exit 1; }
+    awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$B/time" >> "$B/$name.runs"
+}
+row() { # row LABEL NAME
+    local runs=$B/$2.runs
+    [[ -f $runs ]] || return 0
+    printf '| %-58s | %8.3f | %-30s | %6.2f | %6.1f |\n' "$1" "$(cut -d' ' -f1 "$runs" | median)" "$(cut -d' ' -f1 "$runs" | paste -sd' ')" \
+        "$(cut -d' ' -f3 "$runs" | median)" "$(echo "$(cut -d' ' -f2 "$runs" | maximum) / 1024" | bc -l)"
+}
+rm -f "$B"/*.runs
+
+[[ -f "$B/small.tar" ]] || dotnet "$GEN" generate small "$B/small.tar"
+tar -cf "$B/empty.tar" -T /dev/null
+for size in $SIZES; do
+    [[ -f "$B/$size.tar" ]] || dotnet "$GEN" generate "$size" "$B/$size.tar"
+    L="$B/layers" && rm -rf "$L" && mkdir -p "$L"
+    "$W" import -i "$B/empty.tar" "$L/empty"
+    for ((i = 1; i <= N; i++)); do
+        sync
+        rm -rf "$B/dir" && mkdir "$B/dir"
+        measure "tar-$size" bash -c "tar -xf '$B/$size.tar' -C '$B/dir' 2>/dev/null; true"
+        rm -rf "$B/dir"
+        [[ -d "$L/base" ]] && "$W" remove "$L/base"
+        sync
+        measure "import-$size" "$W" import -l "$L/empty" -i "$B/$size.tar" "$L/base"
+        if [[ $MAIN == 1 ]]; then
+            ML="$B/main-layers" && rm -rf "$ML" && mkdir -p "$ML"
+            "$B/main-aot/wclayer" import -i "$B/empty.tar" "$ML/empty"
+            sync
+            measure "import-main-$size" "$B/main-aot/wclayer" import -l "$ML/empty" -i "$B/$size.tar" "$ML/base"
+            rm -rf "$ML"
+        fi
+    done
+    "$W" import -l "$L/base" -l "$L/empty" -i "$B/small.tar" "$L/child"
+    for ((i = 1; i <= N; i++)); do
+        measure "mount-$size" bash -c "'$W' create -l '$L/child' -l '$L/base' -l '$L/empty' '$L/s' && '$W' mount '$L/s'"
+        grep -q overlay "$B/log" || { echo "not mounted in overlay mode: $(cat "$B/log")" >&2; exit 1; }
+        # Change 10 files of the base (their data and Windows metadata come up with them), outside the measurement.
+        { find "$L/s/mount" -type f || true; } | head -10 > "$B/changed" || true
+        while read -r f; do echo changed >> "$f"; done < "$B/changed"
+        measure "export-$size" "$W" export -o "$B/out.tar" "$L/s"
+        entries=$(tar -tf "$B/out.tar" 2>/dev/null | wc -l)
+        "$W" remove "$L/s"
+    done
+    echo "== $size: base $(stat -c %s "$B/$size.tar") tar bytes; diff of 10 changed files: $entries tar entries, $(stat -c %s "$B/out.tar") bytes"
+done
+
+echo
+echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), N=$N, native AOT CLI, wall time incl. process start"
+echo "| operation                                                  | wall s, median | runs                           | CPU s, median | peak RSS MiB |"
+echo "| ---------------------------------------------------------- | -------------: | ------------------------------ | ------------: | -----------: |"
+for size in $SIZES; do
+    row "$size: wclayer create + mount (overlay; 2 processes)" "mount-$size"
+    row "$size: wclayer export of the scratch, 10 files changed" "export-$size"
+    row "$size: wclayer import (this branch, format 2)" "import-$size"
+    row "$size: wclayer import (main's build)" "import-main-$size"
+    row "$size: tar -xf of the same tar" "tar-$size"
+done
