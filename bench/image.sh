@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Image benchmark: unpack of a generated 3-layer gzip image (1 GiB uncompressed) vs `tar -xzf` of the same layers
 # into the same disk, and commit of a 10-file diff on that 1 GiB base. Medians of N runs, wall time and peak RSS.
-# Usage: bench/image.sh   (BENCH_DIR=/tmp/wclayer-image N=3; KEEP=1 keeps the data)
+# Usage: bench/image.sh   (BENCH_DIR=/tmp/wclayer-image N=3; KEEP=1 keeps the data; JIT=1 for the .NET tool)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${BENCH_DIR:-/tmp/wclayer-image}"
 n="${N:-3}"
 rm -rf "$dir" && mkdir -p "$dir"
-dotnet build -c Release src/WcLayer.Cli -v q -nologo >/dev/null
-cli=(dotnet "$PWD/src/WcLayer.Cli/bin/Release/net10.0/WcLayer.Cli.dll")
+# The CLI as users get it: the native AOT binary (build/native-aot.sh); JIT=1 measures the .NET tool instead.
+if [ "${JIT:-0}" = 1 ]; then
+  dotnet build -c Release src/WcLayer.Cli -v q -nologo >/dev/null
+  cli=(dotnet "$PWD/src/WcLayer.Cli/bin/Release/net10.0/WcLayer.Cli.dll")
+else
+  bash build/native-aot.sh "$dir/native" >/dev/null
+  cli=("$dir/native/wclayer")
+fi
 
 # Three layer tars (~341 MiB of file data each, ~4000 files of log-normal sizes, half random and half zero blocks,
 # so gzip gets ~2:1 as on real layers), a 10-file diff, and an OCI layout of the three, gzip -6 as docker pushes.
