@@ -62,6 +62,9 @@ public sealed class VmComputeDouble
         _full = NativeLibrary.Load(Compile(source, Path.Combine(output, "libvmcompute_double.so")));
         _partial = NativeLibrary.Load(Compile(source, Path.Combine(output, "libvmcompute_double_partial.so"), "-DDOUBLE_OMIT_GRANTVMACCESS"));
 
+        // Both libraries are mapped now: their files are not needed any more, and each test run would leave a folder.
+        Directory.Delete(output, recursive: true);
+
         _reset = Bind<VoidFn>("double_reset").Invoke;
         _getLog = Bind<PtrFn>("double_get_log").Invoke;
         _setResult = Bind<SetResultFn>("double_set_result").Invoke;
