@@ -19,16 +19,24 @@ internal static class EntryListing
         using JsonEntryWriter? jsonWriter = json ? new JsonEntryWriter(console.Output) : null;
         IEntryWriter writer = jsonWriter ?? (IEntryWriter)new TextEntryWriter(console.Output);
         var grouper = new StreamGrouper();
+
+        // A listing sent to a file or a pipe shows its progress on the terminal; one on the terminal is its own progress.
+        using TerminalProgress? progress = console.OutputIsTerminal ? null : TerminalProgress.For(console, "listing");
         try
         {
             await using Stream input = openTar();
             await using var reader = new LayerTarReader(input);
+            long entries = 0;
+            long bytes = 0;
             while (await reader.GetNextEntryAsync(cancellationToken) is { } entry)
             {
                 if (grouper.Add(entry) is { } completed)
                 {
                     writer.Write(completed);
                 }
+
+                bytes += entry.EntryType == LayerTarEntryType.File ? entry.Size : 0;
+                progress?.Report(new LayerProgress(++entries, bytes, entry.Name));
             }
 
             if (grouper.Flush() is { } last)

@@ -67,7 +67,17 @@ internal static class MountCommand
         store.ActivateLayer(path);
         try
         {
-            store.PrepareLayer(path, parents);
+            if (store is PortableLayerStore copying)
+            {
+                // A copy mode copies the whole view the first time: show it on the terminal (overlay reports nothing).
+                using TerminalProgress? progress = TerminalProgress.For(console, "mounting");
+                copying.PrepareLayer(path, parents, progress);
+            }
+            else
+            {
+                store.PrepareLayer(path, parents);
+            }
+
             try
             {
                 string mountPath = store.GetLayerMountPath(path);

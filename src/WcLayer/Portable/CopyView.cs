@@ -50,9 +50,10 @@ internal static class CopyView
         }
     }
 
-    public static void Materialize(string scratchPath, IReadOnlyList<string> parents, bool reflink)
+    public static void Materialize(string scratchPath, IReadOnlyList<string> parents, bool reflink, IProgress<LayerProgress>? progress = null)
     {
         var manifest = new ViewManifest();
+        var tally = new Tally(progress);
         using var mount = (UnixLayerRoot)LayerRoot.Open(PortableLayerStore.MountPathOf(scratchPath));
         for (int layer = parents.Count - 1; layer >= 0; layer--)
         {
@@ -68,7 +69,7 @@ internal static class CopyView
                 continue;
             }
 
-            var copy = new LayerMerge(root, mount, manifest, layer, reflink);
+            var copy = new LayerMerge(root, mount, manifest, layer, reflink, tally);
             copy.CopyAttributes(TransportPath.Files, string.Empty, isDirectory: true);
             copy.Record(string.Empty);
             copy.Directory(string.Empty);
@@ -92,7 +93,23 @@ internal static class CopyView
             .ToList();
     }
 
-    private sealed class LayerMerge(UnixLayerRoot layer, UnixLayerRoot mount, ViewManifest manifest, int index, bool reflink)
+    /// <summary>Counts the entries and bytes copied into the view, for a progress line.</summary>
+    private sealed class Tally(IProgress<LayerProgress>? progress)
+    {
+        private long _entries;
+        private long _bytes;
+
+        public void Add(string path, long bytes)
+        {
+            if (progress is not null)
+            {
+                _bytes += bytes;
+                progress.Report(new LayerProgress(++_entries, _bytes, path));
+            }
+        }
+    }
+
+    private sealed class LayerMerge(UnixLayerRoot layer, UnixLayerRoot mount, ViewManifest manifest, int index, bool reflink, Tally tally)
     {
         private readonly Dictionary<UInt128, string> _firstNames = [];
         private readonly byte[] _buffer = new byte[1 << 16];
@@ -179,6 +196,7 @@ internal static class CopyView
         public void Record(string path)
         {
             LayerFileStatus status = mount.Stat(path) ?? throw new LayerPathException("stat", mount.Describe(path), Win32Error.FileNotFound);
+            tally.Add(path, status.Kind == LayerFileKind.File ? status.Size : 0);
             manifest.Entries[path] = new ViewEntry(index, status.Kind, status.FileId, status.IsDirectory ? 0 : status.Size, status.LastWriteTime, status.ChangeTime,
                 status.Kind == LayerFileKind.SymbolicLink ? mount.ReadSymbolicLink(path) : null);
         }

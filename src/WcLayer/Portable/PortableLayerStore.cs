@@ -277,7 +277,14 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
     /// is <see cref="PortableLayerStoreOptions.ScratchMode"/>'s, chosen on the first call and kept (<see cref="GetScratchMode"/>).
     /// </remarks>
     /// <exception cref="HcsException">The parents differ from the chain the scratch layer was created with (<c>ERROR_INVALID_PARAMETER</c>, naming both).</exception>
-    public void PrepareLayer(string path, IReadOnlyList<string> parentLayerPaths)
+    public void PrepareLayer(string path, IReadOnlyList<string> parentLayerPaths) => PrepareLayer(path, parentLayerPaths, progress: null);
+
+    /// <summary>As <see cref="PrepareLayer(string, IReadOnlyList{string})"/>, reporting the entries copied when a copy mode materializes the view.</summary>
+    /// <param name="path">The scratch layer.</param>
+    /// <param name="parentLayerPaths">Its parents, immediate parent first; empty for the recorded chain.</param>
+    /// <param name="progress">Receives the entries and bytes copied so far (not called in overlay mode, which copies nothing).</param>
+    /// <exception cref="HcsException">The parents differ from the chain the scratch layer was created with (<c>ERROR_INVALID_PARAMETER</c>, naming both).</exception>
+    public void PrepareLayer(string path, IReadOnlyList<string> parentLayerPaths, IProgress<LayerProgress>? progress)
     {
         const string Operation = "hcsshim::PrepareLayer";
         using Activity? activity = Start(Operation, path, parentLayerPaths);
@@ -313,7 +320,7 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
             }
             else if (!metadata.Materialized)
             {
-                CopyView.Materialize(path, parents, reflink: mode == ScratchMode.Reflink);
+                CopyView.Materialize(path, parents, reflink: mode == ScratchMode.Reflink, progress);
             }
 
             // Holds first, state second: a crash in between leaves a hold the state disowns, never the reverse.
@@ -322,7 +329,7 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
         });
     }
 
-    /// <summary>The mode of a scratch layer: decided by its first <see cref="PrepareLayer"/>, <see langword="null"/> before (and for a read-only layer).</summary>
+    /// <summary>The mode of a scratch layer: decided by its first <see cref="PrepareLayer(string, IReadOnlyList{string})"/>, <see langword="null"/> before (and for a read-only layer).</summary>
     /// <param name="path">The scratch layer.</param>
     public ScratchMode? GetScratchMode(string path) =>
         LayerMetadata.TryRead(path) is { Kind: LayerKind.Scratch, Materialized: true } metadata ? metadata.Mode : null;

@@ -19,7 +19,7 @@ public sealed class PortableLayerStoreOptions
 
     /// <summary>
     /// How scratch layers are mounted; <see cref="ScratchMode.Auto"/> (the default) picks the cheapest mode available.
-    /// A scratch layer keeps the mode of its first <see cref="PortableLayerStore.PrepareLayer"/>.
+    /// A scratch layer keeps the mode of its first <see cref="PortableLayerStore.PrepareLayer(string, IReadOnlyList{string})"/>.
     /// </summary>
     public ScratchMode ScratchMode { get; init; }
 }

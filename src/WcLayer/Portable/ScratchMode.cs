@@ -1,6 +1,6 @@
 namespace WcLayer.Portable;
 
-/// <summary>How the portable store makes a scratch layer's mount (<see cref="PortableLayerStore.PrepareLayer"/>).</summary>
+/// <summary>How the portable store makes a scratch layer's mount (<see cref="PortableLayerStore.PrepareLayer(string, IReadOnlyList{string})"/>).</summary>
 public enum ScratchMode
 {
     /// <summary>The cheapest mode this process and file system allow: <see cref="Overlay"/>, then <see cref="Reflink"/>, then <see cref="Copy"/>.</summary>
