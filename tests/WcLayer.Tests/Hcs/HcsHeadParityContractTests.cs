@@ -51,26 +51,6 @@ public sealed class HcsHeadParityContractTests : IDisposable
     // A self-relative security descriptor with nothing in it: enough to be a security stream.
     private static readonly byte[] EmptyDescriptor = [1, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
-    private static List<BackupStreamId> StreamIds(ILayerReader reader)
-    {
-        using var bytes = new MemoryStream();
-        byte[] buffer = new byte[4096];
-        for (int n; (n = reader.Read(buffer)) > 0;)
-        {
-            bytes.Write(buffer, 0, n);
-        }
-
-        bytes.Position = 0;
-        using var streams = new BackupStreamReader(bytes, leaveOpen: true);
-        var ids = new List<BackupStreamId>();
-        while (streams.ReadNextHeader() is { } header)
-        {
-            ids.Add(header.Id);
-        }
-
-        return ids;
-    }
-
     [ContractFact]
     public void Staging_files_get_the_times_but_not_the_attributes()
     {
@@ -180,7 +160,7 @@ public sealed class HcsHeadParityContractTests : IDisposable
                 sizes[entry.Name] = entry.Size;
                 if (entry.Name == @"Files\b.txt")
                 {
-                    Assert.Equal([BackupStreamId.Data], StreamIds(reader));
+                    Assert.Equal([BackupStreamId.Data], Support.BackupStreamIds.Of(reader));
                 }
             }
 
@@ -248,7 +228,7 @@ public sealed class HcsHeadParityContractTests : IDisposable
             {
                 if (entry.Name == name)
                 {
-                    return StreamIds(reader);
+                    return Support.BackupStreamIds.Of(reader);
                 }
             }
         }

@@ -220,7 +220,7 @@ public sealed class HcsWindowsTests : IDisposable
             // descriptor (hcsshim's legacy reader uses NewBackupFileReader(f, false)).
             if (!entry.Name.StartsWith(@"Files\", StringComparison.Ordinal) && entry.Name != "Files")
             {
-                Assert.DoesNotContain(BackupStreamId.SecurityData, StreamIds(reader));
+                Assert.DoesNotContain(BackupStreamId.SecurityData, Support.BackupStreamIds.Of(reader));
             }
         }
 
@@ -241,26 +241,6 @@ public sealed class HcsWindowsTests : IDisposable
         }
 
         return bytes.ToArray();
-    }
-
-    private static List<BackupStreamId> StreamIds(ILayerReader reader)
-    {
-        using var bytes = new MemoryStream();
-        byte[] buffer = new byte[65536];
-        for (int n; (n = reader.Read(buffer)) > 0;)
-        {
-            bytes.Write(buffer, 0, n);
-        }
-
-        bytes.Position = 0;
-        using var streams = new BackupStreamReader(bytes, leaveOpen: true);
-        var ids = new List<BackupStreamId>();
-        while (streams.ReadNextHeader() is { } header)
-        {
-            ids.Add(header.Id);
-        }
-
-        return ids;
     }
 
     // Item 1. A Windows host must show: a read-only entry leaves no read-only staging file, so the import folder
