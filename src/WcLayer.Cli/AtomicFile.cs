@@ -6,8 +6,6 @@ namespace WcLayer.Cli;
 /// </summary>
 internal sealed class AtomicFile : IAsyncDisposable
 {
-    private const string TemporaryMarker = ".wclayer-tmp-";
-
     private readonly string _path;
     private readonly string _temporary;
     private bool _committed;
@@ -15,8 +13,7 @@ internal sealed class AtomicFile : IAsyncDisposable
     public AtomicFile(string path)
     {
         _path = path;
-        string directory = Path.GetDirectoryName(path) ?? ".";
-        _temporary = Path.Combine(directory, "." + Path.GetFileName(path) + TemporaryMarker + Guid.NewGuid().ToString("N")[..12]);
+        _temporary = HiddenSibling.Beside(path, HiddenSibling.TemporaryMarker);
         Stream = new FileStream(_temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
     }
 

@@ -51,9 +51,6 @@ internal sealed class TarIntegrityStream : ReadOnlyStream
         _leaveOpen = leaveOpen;
     }
 
-    /// <summary>Where the end-of-archive block starts; -1 until one was seen.</summary>
-    public long EndOfArchive => _endOfArchive;
-
     public override int Read(Span<byte> buffer)
     {
         int read = _inner.Read(buffer);

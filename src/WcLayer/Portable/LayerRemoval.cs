@@ -19,17 +19,7 @@ namespace WcLayer.Portable;
 /// </remarks>
 internal static class LayerRemoval
 {
-    /// <summary>Marks folders of dead writers (a layer being built).</summary>
-    public const string TemporaryMarker = ".wclayer-tmp-";
-
-    /// <summary>Marks layers renamed away for deletion.</summary>
-    public const string TrashMarker = ".wclayer-trash-";
-
     private const int MaxMetadataLength = 1 << 20;
-
-    /// <summary>Whether a folder name is one of the store's hidden working names, never a layer to list.</summary>
-    public static bool IsHiddenWorkingName(string name) =>
-        name.StartsWith('.') && (name.Contains(TemporaryMarker, StringComparison.Ordinal) || name.Contains(TrashMarker, StringComparison.Ordinal));
 
     /// <summary>The absolute path without a trailing separator (so the last component is the folder itself, not a link's target).</summary>
     public static string Normalize(string path)
@@ -126,7 +116,7 @@ internal static class LayerRemoval
             beforeRemoval(metadata, layer);
             RefuseMountsInside(layer, fullPath, operation);
 
-            string trash = "." + name + TrashMarker + Guid.NewGuid().ToString("N")[..12];
+            string trash = HiddenSibling.Name(name, HiddenSibling.TrashMarker);
             int parentFd = (int)parent.DangerousGetHandle();
             if (Interop.Libc.renameat(parentFd, name, parentFd, trash) != 0)
             {
@@ -208,7 +198,7 @@ internal static class LayerRemoval
         foreach (string entry in Directory.EnumerateFileSystemEntries(directory, ".*").ToList())
         {
             string entryName = Path.GetFileName(entry);
-            if (OwnerOf(entryName, TrashMarker) is { } trashOwner)
+            if (HiddenSibling.OwnerOf(entryName, HiddenSibling.TrashMarker) is { } trashOwner)
             {
                 if (trashOwner == ownName)
                 {
@@ -222,17 +212,11 @@ internal static class LayerRemoval
                     RemoveOwnFolder(entry);
                 }
             }
-            else if (OwnerOf(entryName, TemporaryMarker) == ownName)
+            else if (HiddenSibling.OwnerOf(entryName, HiddenSibling.TemporaryMarker) == ownName)
             {
                 RemoveOwnFolder(entry);
             }
         }
-    }
-
-    private static string? OwnerOf(string entryName, string marker)
-    {
-        int at = entryName.LastIndexOf(marker, StringComparison.Ordinal);
-        return at > 1 && entryName[0] == '.' ? entryName[1..at] : null;
     }
 
     private static LayerMetadata ReadMarker(UnixLayerRoot layer, string fullPath, string operation)
@@ -341,7 +325,7 @@ internal static class LayerRemoval
             beforeRemoval(metadata, layer);
         }
 
-        string trash = Path.Combine(parentPath, "." + name + TrashMarker + Guid.NewGuid().ToString("N")[..12]);
+        string trash = Path.Combine(parentPath, HiddenSibling.Name(name, HiddenSibling.TrashMarker));
         Directory.Move(fullPath, trash);
         RemoveOwnFolderWindows(trash);
         return metadata;

@@ -190,7 +190,7 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
                 {
                     foreach (string folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
                     {
-                        if (!LayerRemoval.IsHiddenWorkingName(Path.GetFileName(folder)) && LayerMetadata.TryRead(folder) is { BaseLayerProcessed: true })
+                        if (!HiddenSibling.IsHidden(Path.GetFileName(folder)) && LayerMetadata.TryRead(folder) is { BaseLayerProcessed: true })
                         {
                             json.WriteStartObject();
                             json.WriteString("Path", Path.GetFullPath(folder));
@@ -637,7 +637,7 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         string directory = Path.GetDirectoryName(full) ?? full;
         Directory.CreateDirectory(directory);
-        return Path.Combine(directory, "." + Path.GetFileName(full) + LayerRemoval.TemporaryMarker + Guid.NewGuid().ToString("N")[..12]);
+        return HiddenSibling.Beside(full, HiddenSibling.TemporaryMarker);
     }
 
     /// <summary>
@@ -691,7 +691,7 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
         return LayerChain.Read(parent);
     }
 
-    private LayerLock Lock(string path, string operation, bool shared = false) => LayerLock.Acquire(path, operation, _options.LockTimeout, shared);
+    private LayerLock Lock(string path, string operation) => LayerLock.Acquire(path, operation, _options.LockTimeout);
 
     /// <summary>The base name as Go's <c>filepath.Split</c> on Windows sees it: after the last <c>\</c>, <c>/</c> or drive colon.</summary>
     private static string BaseName(string path)

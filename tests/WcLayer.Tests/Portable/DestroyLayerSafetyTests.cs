@@ -208,7 +208,7 @@ public sealed class DestroyLayerSafetyTests : IDisposable
     {
         // What a removal killed after its rename leaves: the whole layer under a hidden trash name.
         string layer = _store.Layer("victim", [], "f:a=1");
-        string trash = Path.Combine(_store.Root, ".victim" + LayerRemoval.TrashMarker + "0123456789ab");
+        string trash = Path.Combine(_store.Root, ".victim" + HiddenSibling.TrashMarker + "0123456789ab");
         Directory.Move(layer, trash);
         File.CreateSymbolicLink(Path.Combine(trash, "escape"), _canaryFolder);
         string other = _store.Layer("other", [], "f:b=2");
@@ -225,7 +225,7 @@ public sealed class DestroyLayerSafetyTests : IDisposable
     [Fact]
     public void A_leftover_named_like_ours_that_is_a_link_is_unlinked_not_followed()
     {
-        string leftover = Path.Combine(_store.Root, ".base" + LayerRemoval.TemporaryMarker + "0123456789ab");
+        string leftover = Path.Combine(_store.Root, ".base" + HiddenSibling.TemporaryMarker + "0123456789ab");
         File.CreateSymbolicLink(leftover, _canaryFolder);
 
         _store.Layer("base", [], "f:a=1");
