@@ -31,29 +31,19 @@ internal sealed class ChangedFileStream : ReadOnlyStream
         var after = new List<(Stream, long, long)>();
         var source = new MemoryStream(metadata ?? [], writable: false);
         bool seenData = false;
-        int position = 0;
-        while (metadata is not null && position + BackupStreamHeader.FixedSize <= metadata.Length)
+        for (int offset = 0; metadata is not null && offset < metadata.Length;)
         {
-            ReadOnlySpan<byte> rest = metadata.AsSpan(position);
-            var id = (BackupStreamId)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(rest);
-            long size = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(rest[8..]);
-            long header = BackupStreamHeader.FixedSize + (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(rest[16..]) + (id == BackupStreamId.SparseBlock ? sizeof(long) : 0);
-            long length = header + (id is BackupStreamId.Data or BackupStreamId.SparseBlock ? 0 : size);
-            if (size < 0 || length > rest.Length)
-            {
-                throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata is corrupt at offset {position}.");
-            }
-
-            if (id is BackupStreamId.Data or BackupStreamId.SparseBlock)
+            Transport.StoredStream stream = Transport.StoredStream.Read(metadata, offset, null, pathForMessages);
+            if (stream.IsInFile)
             {
                 seenData = true;
             }
-            else if (id != BackupStreamId.ReparseData)
+            else if (stream.Id != BackupStreamId.ReparseData)
             {
-                (seenData ? after : before).Add((source, position, length));
+                (seenData ? after : before).Add((source, stream.Offset, stream.End - stream.Offset));
             }
 
-            position += (int)length;
+            offset = stream.End;
         }
 
         var dataHeader = new MemoryStream();

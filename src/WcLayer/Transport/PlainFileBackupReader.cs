@@ -40,7 +40,7 @@ internal sealed class PlainFileBackupReader : ReadOnlyStream
         }
         else
         {
-            _blob = blob;
+            _blob = WithFileLength(blob, file?.Length, pathForMessages);
         }
     }
 
@@ -95,41 +95,26 @@ internal sealed class PlainFileBackupReader : ReadOnlyStream
     }
 
     /// <summary>The logical size of a plain file from its blob: the first data stream's size, or for a sparse file the end of its last block.</summary>
-    public static long LogicalSize(byte[] blob, string pathForMessages)
+    /// <param name="blob">The stored metadata.</param>
+    /// <param name="fileLength">The file's length, which a data stream stored with <see cref="StoredStream.FileLengthSize"/> has.</param>
+    /// <param name="pathForMessages">The file, for messages.</param>
+    public static long LogicalSize(byte[] blob, long fileLength, string pathForMessages)
     {
         long sparseEnd = 0;
-        int position = 0;
-        while (position + BackupStreamHeader.FixedSize <= blob.Length)
+        for (int offset = 0; offset < blob.Length;)
         {
-            ReadOnlySpan<byte> rest = blob.AsSpan(position);
-            var id = (BackupStreamId)BinaryPrimitives.ReadUInt32LittleEndian(rest);
-            var attributes = (BackupStreamAttributes)BinaryPrimitives.ReadUInt32LittleEndian(rest[4..]);
-            long size = BinaryPrimitives.ReadInt64LittleEndian(rest[8..]);
-            long nameSize = BinaryPrimitives.ReadUInt32LittleEndian(rest[16..]);
-            bool sparse = id == BackupStreamId.SparseBlock;
-            long header = BackupStreamHeader.FixedSize + nameSize + (sparse ? sizeof(long) : 0);
-            if (size < 0 || header > rest.Length)
+            StoredStream stream = StoredStream.Read(blob, offset, fileLength, pathForMessages);
+            if (stream.Id == BackupStreamId.Data && (stream.Size > 0 || (stream.Attributes & BackupStreamAttributes.Sparse) == 0))
             {
-                throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata ({UnixLayerRoot.StreamsAttribute}) is corrupt at offset {position}.");
+                return stream.Size;
             }
 
-            if (id == BackupStreamId.Data && (size > 0 || (attributes & BackupStreamAttributes.Sparse) == 0))
+            if (stream.Id == BackupStreamId.SparseBlock)
             {
-                return size;
+                sparseEnd = Math.Max(sparseEnd, stream.SparseOffset + stream.Size - sizeof(long));
             }
 
-            if (sparse)
-            {
-                sparseEnd = Math.Max(sparseEnd, BinaryPrimitives.ReadInt64LittleEndian(rest[(int)(header - sizeof(long))..]) + size - sizeof(long));
-            }
-
-            long body = id is BackupStreamId.Data or BackupStreamId.SparseBlock ? 0 : size;
-            if (header + body > rest.Length)
-            {
-                throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata ({UnixLayerRoot.StreamsAttribute}) is corrupt at offset {position}.");
-            }
-
-            position += (int)(header + body);
+            offset = stream.End;
         }
 
         return sparseEnd;
@@ -145,39 +130,51 @@ internal sealed class PlainFileBackupReader : ReadOnlyStream
         base.Dispose(disposing);
     }
 
+    /// <summary>The blob as the backup stream has it: a data stream stored with <see cref="StoredStream.FileLengthSize"/> gets the file's length.</summary>
+    private static byte[] WithFileLength(byte[] blob, long? fileLength, string pathForMessages)
+    {
+        byte[] result = blob;
+        for (int offset = 0; offset < blob.Length;)
+        {
+            StoredStream stream = StoredStream.Read(blob, offset, null, pathForMessages);
+            if (stream.Id == BackupStreamId.Data && stream.Size == StoredStream.FileLengthSize)
+            {
+                if (fileLength is not { } length)
+                {
+                    throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata ({UnixLayerRoot.StreamsAttribute}) has a data stream, but the entry is not a file.");
+                }
+
+                result = ReferenceEquals(result, blob) ? (byte[])blob.Clone() : result;
+                BinaryPrimitives.WriteInt64LittleEndian(result.AsSpan(offset + 8), length);
+            }
+
+            offset = stream.End;
+        }
+
+        return result;
+    }
+
     /// <summary>Positions on the next stream of the blob; skips security streams when they are not wanted.</summary>
     private bool NextHeader()
     {
         while (_blobPosition < _blob.Length)
         {
-            ReadOnlySpan<byte> rest = _blob.AsSpan(_blobPosition);
-            if (rest.Length < BackupStreamHeader.FixedSize)
+            StoredStream stream = StoredStream.Read(_blob, _blobPosition, null, _pathForMessages);
+            if (stream.IsInFile && _file is null)
             {
                 throw Corrupt();
             }
 
-            var id = (BackupStreamId)BinaryPrimitives.ReadUInt32LittleEndian(rest);
-            long size = BinaryPrimitives.ReadInt64LittleEndian(rest[8..]);
-            uint nameSize = BinaryPrimitives.ReadUInt32LittleEndian(rest[16..]);
-            bool sparse = id == BackupStreamId.SparseBlock;
-            long headerSize = BackupStreamHeader.FixedSize + (long)nameSize + (sparse ? sizeof(long) : 0);
-            long bodySize = sparse ? size - sizeof(long) : size;
-            bool elided = id is BackupStreamId.Data or BackupStreamId.SparseBlock;
-            if (size < 0 || bodySize < 0 || headerSize > rest.Length || (!elided && headerSize + bodySize > rest.Length) || (elided && _file is null))
+            if (stream.Id == BackupStreamId.SecurityData && !_includeSecurity)
             {
-                throw Corrupt();
-            }
-
-            if (id == BackupStreamId.SecurityData && !_includeSecurity)
-            {
-                _blobPosition += (int)(headerSize + bodySize);
+                _blobPosition = stream.End;
                 continue;
             }
 
-            _headerEnd = _blobPosition + (int)headerSize;
-            _bodyRemaining = bodySize;
-            _bodyElided = elided;
-            _filePosition = sparse ? BinaryPrimitives.ReadInt64LittleEndian(rest[(int)(headerSize - sizeof(long))..]) : 0;
+            _headerEnd = _blobPosition + stream.HeaderLength;
+            _bodyRemaining = stream.Id == BackupStreamId.SparseBlock ? stream.Size - sizeof(long) : stream.Size;
+            _bodyElided = stream.IsInFile;
+            _filePosition = stream.SparseOffset;
             return true;
         }
 

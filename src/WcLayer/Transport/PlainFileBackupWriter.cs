@@ -27,7 +27,9 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
     private long _bodyRemaining;
     private bool _bodyElided;
     private long _filePosition;
+    private long _fileLength;
     private long _logicalSize;
+    private int _dataSizeAt = -1;
     private long _offset;
     private bool _completed;
 
@@ -63,6 +65,7 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
                     _file.Position = _filePosition;
                     _file.Write(buffer[..n]);
                     _filePosition += n;
+                    _fileLength = Math.Max(_fileLength, _filePosition);
                     _logicalSize = Math.Max(_logicalSize, _filePosition);
                 }
                 else
@@ -97,12 +100,20 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
         }
 
         _completed = true;
-        if (_file is not null)
+        if (_file is not null && _fileLength != _logicalSize)
         {
+            // Only a sparse file's trailing hole (or a data stream cut short by sparse blocks) leaves it shorter:
+            // truncating a file to its own length still costs ext4 a journal transaction.
             _file.SetLength(_logicalSize);
-            _file.Flush();
         }
-        ReadOnlySpan<byte> blob = _metadata.GetBuffer().AsSpan(0, (int)_metadata.Length);
+
+        _file?.Flush();
+        Span<byte> blob = _metadata.GetBuffer().AsSpan(0, (int)_metadata.Length);
+        if (_dataSizeAt >= 0 && _logicalSize != 0 && BinaryPrimitives.ReadInt64LittleEndian(blob[_dataSizeAt..]) == _logicalSize)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(blob[_dataSizeAt..], StoredStream.FileLengthSize);
+        }
+
         if (!IsBareDataHeader(blob))
         {
             _root.SetStreams(_handle, blob, _pathForMessages);
@@ -141,6 +152,11 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
                 _headerNeeded = full;
                 return;
             }
+        }
+
+        if (id == BackupStreamId.Data && _dataSizeAt < 0)
+        {
+            _dataSizeAt = (int)_metadata.Length + 8;
         }
 
         _metadata.Write(_header, 0, _headerLength);

@@ -153,12 +153,12 @@ internal static class PlainFilesTree
             streams = root.GetStreams(handle, root.Describe(name));
         }
 
-        if (streams is null || HasData(streams) || (isDirectory && root.List(name).Count > 0))
+        if (streams is null || HasData(streams, root.Describe(name)) || (isDirectory && root.List(name).Count > 0))
         {
             return;
         }
 
-        ReadOnlySpan<byte> reparseData = FindStream(streams, BackupStreamId.ReparseData, root.Describe(name));
+        ReadOnlySpan<byte> reparseData = StoredStream.Find(streams, BackupStreamId.ReparseData, root.Describe(name));
         if (reparseData.IsEmpty || MountLinkTarget.Translate(name, ReparsePoint.Decode(reparseData)) is not { } target)
         {
             return;
@@ -192,48 +192,17 @@ internal static class PlainFilesTree
         return (FileBasicInfo.ReadFrom(basic), streams);
     }
 
-    /// <summary>The body of the first stream of a kind in a metadata blob (whose data bodies are left out).</summary>
-    public static ReadOnlySpan<byte> FindStream(ReadOnlySpan<byte> blob, BackupStreamId wanted, string pathForMessages)
+    private static bool HasData(ReadOnlySpan<byte> blob, string pathForMessages)
     {
-        int position = 0;
-        while (position + BackupStreamHeader.FixedSize <= blob.Length)
+        for (int offset = 0; offset < blob.Length;)
         {
-            ReadOnlySpan<byte> rest = blob[position..];
-            var id = (BackupStreamId)BinaryPrimitives.ReadUInt32LittleEndian(rest);
-            long size = BinaryPrimitives.ReadInt64LittleEndian(rest[8..]);
-            long header = BackupStreamHeader.FixedSize + (long)BinaryPrimitives.ReadUInt32LittleEndian(rest[16..]) + (id == BackupStreamId.SparseBlock ? sizeof(long) : 0);
-            long body = id is BackupStreamId.Data or BackupStreamId.SparseBlock ? 0 : size;
-            if (size < 0 || header + body > rest.Length)
-            {
-                throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata is corrupt at offset {position}.");
-            }
-
-            if (id == wanted)
-            {
-                return rest.Slice((int)header, (int)body);
-            }
-
-            position += (int)(header + body);
-        }
-
-        return default;
-    }
-
-    private static bool HasData(ReadOnlySpan<byte> blob)
-    {
-        int position = 0;
-        while (position + BackupStreamHeader.FixedSize <= blob.Length)
-        {
-            ReadOnlySpan<byte> rest = blob[position..];
-            var id = (BackupStreamId)BinaryPrimitives.ReadUInt32LittleEndian(rest);
-            long size = BinaryPrimitives.ReadInt64LittleEndian(rest[8..]);
-            if (id is BackupStreamId.Data or BackupStreamId.SparseBlock && size > 0)
+            StoredStream stream = StoredStream.Read(blob, offset, null, pathForMessages);
+            if (stream.HasFileBytes)
             {
                 return true;
             }
 
-            long header = BackupStreamHeader.FixedSize + (long)BinaryPrimitives.ReadUInt32LittleEndian(rest[16..]) + (id == BackupStreamId.SparseBlock ? sizeof(long) : 0);
-            position += (int)(header + (id is BackupStreamId.Data or BackupStreamId.SparseBlock ? 0 : size));
+            offset = stream.End;
         }
 
         return false;

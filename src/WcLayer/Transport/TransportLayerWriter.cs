@@ -45,6 +45,9 @@ public sealed class TransportLayerWriter : ILayerWriter
     private bool _currentIsDirectory;
     private (string Name, FileBasicInfo Info, bool IsDirectory)? _currentPlainReparsePoint;
     private bool _hasUtilityVM;
+    // Whiteouts and implicit directories exist in this layer only once a tombstone was mirrored: until then no entry
+    // can land on one, and the per-entry check is skipped (a base layer never makes one).
+    private bool _mirroredTombstones;
     private bool _committed;
     private bool _disposed;
 
@@ -231,6 +234,7 @@ public sealed class TransportLayerWriter : ILayerWriter
             if (_options.FilesArePlain)
             {
                 PlainFilesTree.MirrorTombstone((UnixLayerRoot)_root, _parentRoots, name);
+                _mirroredTombstones = true;
             }
         }
         else if (TransportPath.HasPrefix(name, TransportPath.UtilityVMFiles))
@@ -399,7 +403,12 @@ public sealed class TransportLayerWriter : ILayerWriter
             reuse = true;
         }
 
-        reuse |= PlainFilesTree.PrepareEntry(root, name, isDirectory, out bool opaque);
+        bool opaque = false;
+        if (_mirroredTombstones)
+        {
+            reuse |= PlainFilesTree.PrepareEntry(root, name, isDirectory, out opaque);
+        }
+
         if (isDirectory && !reuse)
         {
             _root.CreateDirectory(name);

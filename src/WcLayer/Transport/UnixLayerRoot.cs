@@ -473,7 +473,7 @@ internal sealed class UnixLayerRoot : LayerRoot
 
     /// <inheritdoc/>
     public override long GetPlainSize(FileStream content, SafeFileHandle handle, string pathForMessages) =>
-        GetStreams(handle, pathForMessages) is { } streams ? PlainFileBackupReader.LogicalSize(streams, pathForMessages) : content.Length;
+        GetStreams(handle, pathForMessages) is { } streams ? PlainFileBackupReader.LogicalSize(streams, content.Length, pathForMessages) : content.Length;
 
     /// <inheritdoc/>
     /// <remarks>The security descriptor is kept whatever <paramref name="processSecurity"/> says: the portable store is lossless.</remarks>

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using WcLayer.Portable;
 using WcLayer.Transport;
 using WcLayer.Win32;
@@ -173,6 +175,82 @@ public abstract class PlainLayerTests(ScratchMode mode) : IDisposable
 
         Exception? error = await Task.Run(() => Record.Exception(() => _store.Store.ExportLayer(layer, _store.PathOf("out"), []))).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains("fifo", Assert.IsType<LayerPathException>(error).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FilesThatDifferOnlyInSizeHaveByteEqualMetadataSoExt4CanShareIt()
+    {
+        string layer = _store.PathOf("base");
+        byte[] small = StoreFixture.FileStream("a"u8.ToArray());
+        byte[] large = StoreFixture.FileStream(new byte[70_000]);
+        byte[] empty = StoreFixture.FileStream([]);
+        using (ILayerWriter writer = _store.Store.NewLayerWriter(layer, []))
+        {
+            writer.Add("Files", StoreFixture.DirInfo);
+            foreach ((string name, byte[] stream) in new[] { ("small", small), ("large", large), ("empty", empty) })
+            {
+                writer.Add($@"Files\{name}", StoreFixture.FileInfo);
+                writer.Write(stream);
+            }
+
+            writer.Commit();
+        }
+
+        byte[] StoredStreams(string name)
+        {
+            using SafeFileHandle handle = File.OpenHandle(Path.Combine(layer, "Files", name));
+            return UnixLayerRoot.ReadAttribute(handle, UnixLayerRoot.StreamsAttribute, name) ?? throw new InvalidOperationException($"{name} has no stored streams");
+        }
+
+        // The data stream's size is stored as "the file's length", so only the security descriptor is left to differ.
+        Assert.Equal(StoredStreams("small"), StoredStreams("large"));
+        Assert.Equal(-1L, BinaryPrimitives.ReadInt64LittleEndian(StoredStreams("small").AsSpan(StoredStreams("small").Length - 12)));
+        Assert.Equal(0L, BinaryPrimitives.ReadInt64LittleEndian(StoredStreams("empty").AsSpan(StoredStreams("empty").Length - 12)));
+        Assert.Equal(small, ReadAll(layer, [], @"Files\small"));
+        Assert.Equal(large, ReadAll(layer, [], @"Files\large"));
+        Assert.Equal(empty, ReadAll(layer, [], @"Files\empty"));
+    }
+
+    [Fact]
+    public void ASparseFileKeepsItsStatedSizesAndItsTrailingHole()
+    {
+        // A sparse data stream of size 0, one block at 4 KiB, and a data stream of 64 KiB around it: the file ends in a hole.
+        var output = new MemoryStream();
+        using (var w = new BackupStreamWriter(output, leaveOpen: true))
+        {
+            w.WriteStream(BackupStreamId.SecurityData, StoreFixture.FileSecurity);
+            w.WriteHeader(new BackupStreamHeader(BackupStreamId.Data, BackupStreamAttributes.Sparse, 0));
+            w.WriteHeader(new BackupStreamHeader(BackupStreamId.SparseBlock, BackupStreamAttributes.None, 10, Offset: 4096));
+            w.Write("0123456789"u8);
+            w.WriteHeader(new BackupStreamHeader(BackupStreamId.SparseBlock, BackupStreamAttributes.None, 0, Offset: 65536));
+        }
+
+        byte[] stream = output.ToArray();
+        string layer = _store.PathOf("base");
+        using (ILayerWriter writer = _store.Store.NewLayerWriter(layer, []))
+        {
+            writer.Add("Files", StoreFixture.DirInfo);
+            writer.Add(@"Files\sparse", StoreFixture.FileInfo);
+            writer.Write(stream);
+            writer.Commit();
+        }
+
+        Assert.Equal(65536, new FileInfo(Path.Combine(layer, "Files", "sparse")).Length);
+        Assert.Equal(stream, ReadAll(layer, [], @"Files\sparse"));
+    }
+
+    [Fact]
+    public void StoredStreamsThatGiveADirectoryAFileLengthAreCorrupt()
+    {
+        var blob = new byte[BackupStreamHeader.FixedSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(blob, (uint)BackupStreamId.Data);
+        BinaryPrimitives.WriteInt64LittleEndian(blob.AsSpan(8), StoredStream.FileLengthSize);
+        var e = Assert.Throws<InvalidDataException>(() => new PlainFileBackupReader(blob, null, includeSecurity: true, "Files/dir"));
+        Assert.Contains("Files/dir", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not a file", e.Message, StringComparison.Ordinal);
+
+        BinaryPrimitives.WriteInt64LittleEndian(blob.AsSpan(8), -2);
+        Assert.Throws<InvalidDataException>(() => PlainFileBackupReader.LogicalSize(blob, 10, "Files/f"));
     }
 
     [Fact]
