@@ -2,12 +2,17 @@
 # Store format 2 (issue 9): scratch layers that stack instead of copy, measured with the native AOT CLI.
 #   create+mount : wclayer create -l child -l base s && wclayer mount s   (overlay mode: O(1) whatever the base)
 #   export       : wclayer export -o out.tar s after 10 files changed       (walks only the overlay's upper dir)
-#   import       : wclayer import of the base tar, this branch vs main's build vs tar -xf of the same tar
+#   import       : wclayer import of the base tar, this build vs the last build before store v2 vs tar -xf
+#   other        : the peak RSS of every other command (ls, diff, unmount, remove) once
 # on generated bases of 256 MiB / 12 500 files ("quarter") and 1 GiB / 50 000 files ("many"), each with a small
 # child layer (500 files, 10 MiB) on top. Median wall and CPU (user + system) time of N runs and the peak RSS of all
-# runs (GNU time), all in one run. On a shared virtual disk the wall time of writing a layer swings with other work;
-# the CPU time does not, so both are reported.
-# Usage: bench/store-scratch.sh   (env: BENCH_DIR, N=5, SIZES="quarter many", MAIN=1 also builds and measures main)
+# runs (GNU time), all in one run.
+# Every import (and every tar -xf) writes into an ext4 made for it (mkfs.ext4 defaults, a loop image on the same
+# disk): writing 50 000 inodes right after deleting as many measures the file system's ageing, not the tool (ext4
+# without a journal, as this machine's root, skips inodes freed in the last 5-30 s, and the skipping was 40% of an
+# import's time here when runs followed each other).
+# Usage: bench/store-scratch.sh   (env: BENCH_DIR, N=5, SIZES="quarter many", MAIN=1 also builds and measures
+#        REF, the last commit before store v2; REF=<commit> picks another; KEEP=1 keeps the data)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,6 +20,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/wclayer-scratch-bench}
 N=${N:-5}
 SIZES=${SIZES:-"quarter many"}
 MAIN=${MAIN:-1}
+REF=${REF:-3a1db2b}   # main just before store v2 was merged (e6f5ce3^1): format 1, transport-format layer folders
 GEN="$ROOT/bench/WcLayer.Benchmarks/bin/Release/net10.0/WcLayer.Benchmarks.dll"
 
 [[ $(id -u) == 0 ]] || echo "warning: not root, so scratch layers use a copy mode, not overlayfs" >&2
@@ -31,18 +37,31 @@ echo "== building (before any measurement: the machine has few cores)"
 dotnet build "$ROOT/bench/WcLayer.Benchmarks/WcLayer.Benchmarks.csproj" -c Release -nologo -v q 2>&1 | grep -E ' error |rror\(s\)' || true
 [[ -x "$B/aot/wclayer" ]] || aot "$ROOT" "$B/aot"
 W="$B/aot/wclayer"
-if [[ $MAIN == 1 && ! -x "$B/main-aot/wclayer" ]]; then
-    rm -rf "$B/main-src" && mkdir -p "$B/main-src"
-    git -C "$ROOT" archive main | tar -x -C "$B/main-src"
-    aot "$B/main-src" "$B/main-aot"
+if [[ $MAIN == 1 && ! -x "$B/ref-$REF/wclayer" ]]; then
+    rm -rf "$B/ref-src" && mkdir -p "$B/ref-src"
+    git -C "$ROOT" archive "$REF" | tar -x -C "$B/ref-src"
+    aot "$B/ref-src" "$B/ref-$REF"
 fi
 
-cleanup() {
-    for d in "$B"/layers/*/; do
+FS="$B/fs"
+unmount_all() {
+    for d in "$FS"/layers/*/; do
         [[ -d "$d/mount" ]] && { umount "$d/mount" 2>/dev/null || true; }
     done
+    mountpoint -q "$FS" && umount "$FS"
+    rm -f "$B/fs.img"
+}
+fresh_fs() { # fresh_fs BYTES: an empty ext4 (mkfs defaults) of BYTES mounted at $FS
+    unmount_all
+    mkdir -p "$FS"
+    truncate -s "$1" "$B/fs.img"
+    mkfs.ext4 -q -F "$B/fs.img"
+    mount -o loop "$B/fs.img" "$FS"
+}
+cleanup() {
+    unmount_all || true
     if [[ "${KEEP:-0}" != 1 ]]; then
-        rm -rf "${B:?}"/{layers,main-layers,dir,time,log,changed,out.tar,*.runs}
+        rm -rf "${B:?}"/{fs,time,log,changed,out.tar,*.runs}
     fi
 }
 trap cleanup EXIT
@@ -66,24 +85,19 @@ rm -f "$B"/*.runs
 tar -cf "$B/empty.tar" -T /dev/null
 for size in $SIZES; do
     [[ -f "$B/$size.tar" ]] || dotnet "$GEN" generate "$size" "$B/$size.tar"
-    L="$B/layers" && rm -rf "$L" && mkdir -p "$L"
-    "$W" import -i "$B/empty.tar" "$L/empty"
+    bytes=$(( $(stat -c %s "$B/$size.tar") * 3 + (1 << 30) ))
     for ((i = 1; i <= N; i++)); do
-        sync
-        rm -rf "$B/dir" && mkdir "$B/dir"
-        measure "tar-$size" bash -c "tar -xf '$B/$size.tar' -C '$B/dir' 2>/dev/null; true"
-        rm -rf "$B/dir"
-        [[ -d "$L/base" ]] && "$W" remove "$L/base"
-        sync
-        measure "import-$size" "$W" import -l "$L/empty" -i "$B/$size.tar" "$L/base"
+        fresh_fs $bytes && mkdir "$FS/dir" && sync
+        measure "tar-$size" bash -c "tar -xf '$B/$size.tar' -C '$FS/dir' 2>/dev/null; true"
         if [[ $MAIN == 1 ]]; then
-            ML="$B/main-layers" && rm -rf "$ML" && mkdir -p "$ML"
-            "$B/main-aot/wclayer" import -i "$B/empty.tar" "$ML/empty"
-            sync
-            measure "import-main-$size" "$B/main-aot/wclayer" import -l "$ML/empty" -i "$B/$size.tar" "$ML/base"
-            rm -rf "$ML"
+            fresh_fs $bytes && mkdir "$FS/layers" && "$B/ref-$REF/wclayer" import -i "$B/empty.tar" "$FS/layers/empty" && sync
+            measure "import-ref-$size" "$B/ref-$REF/wclayer" import -l "$FS/layers/empty" -i "$B/$size.tar" "$FS/layers/base"
         fi
+        fresh_fs $bytes && mkdir "$FS/layers" && "$W" import -i "$B/empty.tar" "$FS/layers/empty" && sync
+        measure "import-$size" "$W" import -l "$FS/layers/empty" -i "$B/$size.tar" "$FS/layers/base"
     done
+    # The last import's file system holds the base for the rest.
+    L="$FS/layers"
     "$W" import -l "$L/base" -l "$L/empty" -i "$B/small.tar" "$L/child"
     for ((i = 1; i <= N; i++)); do
         measure "mount-$size" bash -c "'$W' create -l '$L/child' -l '$L/base' -l '$L/empty' '$L/s' && '$W' mount '$L/s'"
@@ -93,9 +107,14 @@ for size in $SIZES; do
         while read -r f; do echo changed >> "$f"; done < "$B/changed"
         measure "export-$size" "$W" export -o "$B/out.tar" "$L/s"
         entries=$(tar -tf "$B/out.tar" 2>/dev/null | wc -l)
-        "$W" remove "$L/s"
+        measure "diff-$size" "$W" diff "$L/s"
+        measure "unmount-$size" "$W" unmount "$L/s"
+        measure "remove-scratch-$size" "$W" remove "$L/s"
     done
-    echo "== $size: base $(stat -c %s "$B/$size.tar") tar bytes; diff of 10 changed files: $entries tar entries, $(stat -c %s "$B/out.tar") bytes"
+    measure "ls-$size" "$W" ls "$L/base"
+    measure "export-base-$size" "$W" export -o "$B/out.tar" -l "$L/empty" "$L/base"
+    measure "remove-base-$size" bash -c "'$W' remove '$L/child' && '$W' remove '$L/base'"
+    echo "== $size: base $(stat -c %s "$B/$size.tar") tar bytes; diff of 10 changed files: $entries tar entries"
 done
 
 echo
@@ -105,7 +124,13 @@ echo "| ---------------------------------------------------------- | -----------
 for size in $SIZES; do
     row "$size: wclayer create + mount (overlay; 2 processes)" "mount-$size"
     row "$size: wclayer export of the scratch, 10 files changed" "export-$size"
-    row "$size: wclayer import (this branch, format 2)" "import-$size"
-    row "$size: wclayer import (main's build)" "import-main-$size"
+    row "$size: wclayer import (this build, format 2)" "import-$size"
+    row "$size: wclayer import ($REF, before store v2)" "import-ref-$size"
     row "$size: tar -xf of the same tar" "tar-$size"
+    row "$size: wclayer diff of the scratch" "diff-$size"
+    row "$size: wclayer unmount" "unmount-$size"
+    row "$size: wclayer remove of the scratch" "remove-scratch-$size"
+    row "$size: wclayer ls of the base" "ls-$size"
+    row "$size: wclayer export of the base" "export-base-$size"
+    row "$size: wclayer remove of child and base" "remove-base-$size"
 done

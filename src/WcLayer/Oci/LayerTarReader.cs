@@ -20,6 +20,9 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
     private bool _ended;
     private string? _streamOwner;
     private long _index;
+    // Layers repeat a few descriptors over thousands of entries: the last one is decoded and checked once.
+    private string? _lastRawSecurityDescriptor;
+    private byte[]? _lastSecurityDescriptor;
 
     /// <summary>Creates a reader over an uncompressed tar stream.</summary>
     /// <param name="tar">The tar bytes; it need not be seekable.</param>
@@ -319,10 +322,16 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
         return attributes;
     }
 
-    private static byte[]? ReadSecurityDescriptor(IReadOnlyDictionary<string, string> pax, string name)
+    private byte[]? ReadSecurityDescriptor(IReadOnlyDictionary<string, string> pax, string name)
     {
         if (pax.TryGetValue(PaxKeys.RawSecurityDescriptor, out string? raw))
         {
+            if (_lastSecurityDescriptor is not null && string.Equals(raw, _lastRawSecurityDescriptor, StringComparison.Ordinal))
+            {
+                // A copy: the entry's array is the caller's to change.
+                return (byte[])_lastSecurityDescriptor.Clone();
+            }
+
             byte[] bytes;
             try
             {
@@ -346,6 +355,8 @@ public sealed class LayerTarReader : IDisposable, IAsyncDisposable
                 }
             }
 
+            _lastRawSecurityDescriptor = raw;
+            _lastSecurityDescriptor = (byte[])bytes.Clone();
             return bytes;
         }
 

@@ -62,8 +62,8 @@ internal sealed class PlainFileBackupWriter : PlainBackupWriter
                         throw new InvalidDataException($"{_pathForMessages}: a directory's backup stream cannot have a data stream.");
                     }
 
-                    _file.Position = _filePosition;
-                    _file.Write(buffer[..n]);
+                    // Positioned writes (pwrite): no seek per chunk.
+                    RandomAccess.Write(_file.SafeFileHandle, buffer[..n], _filePosition);
                     _filePosition += n;
                     _fileLength = Math.Max(_fileLength, _filePosition);
                     _logicalSize = Math.Max(_logicalSize, _filePosition);

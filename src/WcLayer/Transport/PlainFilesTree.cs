@@ -82,7 +82,11 @@ internal static class PlainFilesTree
     /// Mirrors a tombstone as overlayfs sees deletions: a whiteout, or for a directory this layer adds itself, an opaque
     /// mark. Missing directories above it are made implicit, with the metadata of the parents' directory.
     /// </summary>
-    public static void MirrorTombstone(UnixLayerRoot root, IReadOnlyList<LayerRoot> parents, string name)
+    /// <param name="root">The layer's root.</param>
+    /// <param name="parents">The parent layers' roots, immediate parent first.</param>
+    /// <param name="name">The tombstone's name.</param>
+    /// <param name="made">Gets the name of every whiteout and implicit directory made: the places where a later entry needs <see cref="PrepareEntry"/>.</param>
+    public static void MirrorTombstone(UnixLayerRoot root, IReadOnlyList<LayerRoot> parents, string name, ISet<string> made)
     {
         if (!CanStack)
         {
@@ -106,6 +110,7 @@ internal static class PlainFilesTree
             }
 
             root.CreateDirectory(directory);
+            made.Add(directory);
             using SafeFileHandle created = root.OpenHandle(directory, directory: true);
             foreach (LayerRoot parent in parents)
             {
@@ -124,6 +129,7 @@ internal static class PlainFilesTree
         {
             case null:
                 root.CreateWhiteout(name);
+                made.Add(name);
                 break;
             case { IsDirectory: true }:
                 using (SafeFileHandle handle = root.OpenHandle(name, directory: true))

@@ -412,14 +412,21 @@ internal sealed class UnixLayerRoot : LayerRoot
 
     /// <summary>Stores the entry's Windows basic info, and mirrors the access and write times to the POSIX times.</summary>
     /// <exception cref="LayerPathException">The file system cannot hold extended attributes.</exception>
-    public override unsafe void SetBasicInfo(SafeFileHandle handle, FileBasicInfo info, string pathForMessages)
+    public override void SetBasicInfo(SafeFileHandle handle, FileBasicInfo info, string pathForMessages)
+    {
+        SetBasicInfoAttribute(handle, info, pathForMessages);
+
+        // The POSIX times are for people browsing the folder; the attribute above is what WcLayer reads back.
+        SetFileTimes(handle, info);
+    }
+
+    /// <summary>Stores the entry's Windows basic info without touching the POSIX times (for a file whose data is still to be written, which would move them).</summary>
+    /// <exception cref="LayerPathException">The file system cannot hold extended attributes.</exception>
+    internal void SetBasicInfoAttribute(SafeFileHandle handle, FileBasicInfo info, string pathForMessages)
     {
         Span<byte> buffer = stackalloc byte[FileBasicInfo.BinarySize];
         info.WriteTo(buffer);
         SetAttribute(handle, BasicInfoAttribute, buffer, pathForMessages);
-
-        // The POSIX times are for people browsing the folder; the attribute above is what WcLayer reads back.
-        SetFileTimes(handle, info);
     }
 
     /// <inheritdoc/>

@@ -212,6 +212,28 @@ public abstract class PlainLayerTests(ScratchMode mode) : IDisposable
     }
 
     [Fact]
+    public void ThePosixTimesOfFilesAndDirectoriesAreTheirWindowsTimesAfterTheDataIsIn()
+    {
+        string layer = _store.PathOf("base");
+        using (ILayerWriter writer = _store.Store.NewLayerWriter(layer, []))
+        {
+            writer.Add("Files", StoreFixture.DirInfo);
+            writer.Add(@"Files\dir", StoreFixture.DirInfo);
+            writer.Add(@"Files\dir\data.txt", StoreFixture.FileInfo);
+            writer.Write(StoreFixture.FileStream(new byte[100_000]));
+            writer.Add(@"Files\dir\empty.txt", StoreFixture.FileInfo);
+            writer.Write(StoreFixture.FileStream([]));
+            writer.Commit();
+        }
+
+        // Written after the times were stored, the data would have moved the modification time to the import's.
+        Assert.Equal(FileTime.ToDateTime(StoreFixture.FileInfo.LastWriteTime), File.GetLastWriteTimeUtc(Path.Combine(layer, "Files", "dir", "data.txt")));
+        Assert.Equal(FileTime.ToDateTime(StoreFixture.FileInfo.LastAccessTime), File.GetLastAccessTimeUtc(Path.Combine(layer, "Files", "dir", "data.txt")));
+        Assert.Equal(FileTime.ToDateTime(StoreFixture.FileInfo.LastWriteTime), File.GetLastWriteTimeUtc(Path.Combine(layer, "Files", "dir", "empty.txt")));
+        Assert.Equal(FileTime.ToDateTime(StoreFixture.DirInfo.LastWriteTime), Directory.GetLastWriteTimeUtc(Path.Combine(layer, "Files", "dir")));
+    }
+
+    [Fact]
     public void ASparseFileKeepsItsStatedSizesAndItsTrailingHole()
     {
         // A sparse data stream of size 0, one block at 4 KiB, and a data stream of 64 KiB around it: the file ends in a hole.
