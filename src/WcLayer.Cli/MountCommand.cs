@@ -45,7 +45,7 @@ internal static class MountCommand
         "Activate a scratch layer, optionally mounted at a target, and print the path where its files are." +
         Environment.NewLine +
         "On the portable store the mount is <scratch>/mount, the merged view of the parents (the content of their Files/ " +
-        "at its root, as the container's C:\\): an overlayfs mount as root, else a reflink or full copy (--mode); " +
+        "at its root, as the container's C:\\): an overlayfs mount as root (also root of a user namespace, e.g. unshare --user --map-root-user --mount), else a reflink or full copy (--mode); " +
         "change files there, then 'wclayer unmount' " +
         "and 'wclayer export' (or 'wclayer diff'). A [target] cannot be a volume mount point as on Windows: it becomes " +
         "a symbolic link to that directory, and 'wclayer unmount <scratch> <target>' removes it.";

@@ -23,8 +23,20 @@ internal sealed record LayerMetadata
     /// <summary>A scratch layer's mode, decided by its first prepare; <see langword="null"/> before.</summary>
     public ScratchMode? Mode { get; init; }
 
-    /// <summary>A read-only layer's deletions are mirrored as overlay whiteouts and its links carry their metadata, so overlayfs can stack it.</summary>
+    /// <summary>
+    /// A read-only layer's deletions are mirrored as overlay whiteouts and <c>trusted.overlay.opaque</c> marks, and its
+    /// links carry their metadata (written by root of the machine's user namespace): an overlay can stack it.
+    /// </summary>
     public bool Stackable { get; init; }
+
+    /// <summary>
+    /// A read-only layer's deletions are mirrored as whiteouts and <c>user.overlay.opaque</c> marks: an overlay
+    /// mounted with <c>userxattr</c> (in a user namespace) can stack it. Root writes both kinds of mark.
+    /// </summary>
+    public bool StackableWithUserXattr { get; init; }
+
+    /// <summary>A scratch layer in overlay mode whose overlay is mounted with <c>userxattr</c> (its upper directory's marks are <c>user.overlay.*</c>).</summary>
+    public bool OverlayUserXattr { get; init; }
 
     public bool BaseLayerProcessed { get; init; }
 
@@ -96,6 +108,8 @@ internal sealed record LayerMetadata
                 Materialized = Flag(root, "materialized"),
                 Mode = root.TryGetProperty("mode", out JsonElement mode) && Enum.TryParse(mode.GetString(), ignoreCase: true, out ScratchMode m) ? m : null,
                 Stackable = Flag(root, "stackable"),
+                StackableWithUserXattr = Flag(root, "stackableWithUserXattr"),
+                OverlayUserXattr = Flag(root, "overlayUserXattr"),
                 BaseLayerProcessed = Flag(root, "baseLayerProcessed"),
                 UtilityVMProcessed = Flag(root, "utilityVMProcessed"),
             };
@@ -126,6 +140,12 @@ internal sealed record LayerMetadata
             }
 
             writer.WriteBoolean("stackable", Stackable);
+            writer.WriteBoolean("stackableWithUserXattr", StackableWithUserXattr);
+            if (OverlayUserXattr)
+            {
+                writer.WriteBoolean("overlayUserXattr", OverlayUserXattr);
+            }
+
             writer.WriteBoolean("baseLayerProcessed", BaseLayerProcessed);
             writer.WriteBoolean("utilityVMProcessed", UtilityVMProcessed);
             writer.WriteEndObject();

@@ -31,8 +31,14 @@ internal static class OverlayMount
     }
 
     /// <summary>Mounts the overlay unless it is mounted already.</summary>
+    /// <param name="scratchPath">The scratch layer.</param>
+    /// <param name="parents">Its parents, immediate parent first.</param>
+    /// <param name="userXattr">
+    /// Mount with <c>userxattr</c>: overlayfs keeps its marks in <c>user.overlay.*</c>, as a user namespace must (it
+    /// cannot write <c>trusted.*</c>). There is no index then, so a copied-up hard link is one name at a time.
+    /// </param>
     /// <exception cref="OverlayUnavailableException">The kernel or the process's privileges do not allow it (the reason is in the message).</exception>
-    public static void Mount(string scratchPath, IReadOnlyList<string> parents)
+    public static void Mount(string scratchPath, IReadOnlyList<string> parents, bool userXattr)
     {
         if (IsMounted(scratchPath))
         {
@@ -62,7 +68,7 @@ internal static class OverlayMount
         // (ESTALE when a parent was removed and imported again at its path): then too, mount without it.
         for (int attempt = 0; ; attempt++)
         {
-            int errno = TryMount(scratch, lowers, upper, work, index: attempt <= BusyRetries, out string call);
+            int errno = TryMount(scratch, lowers, upper, work, index: !userXattr && attempt <= BusyRetries, userXattr, out string call);
             if (errno == 0)
             {
                 return;
@@ -87,7 +93,7 @@ internal static class OverlayMount
     private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromMilliseconds(100);
 
     /// <summary>One mount attempt; 0, or the errno of the call named in <paramref name="call"/>.</summary>
-    private static int TryMount(string scratch, List<string> lowers, string upper, string work, bool index, out string call)
+    private static int TryMount(string scratch, List<string> lowers, string upper, string work, bool index, bool userXattr, out string call)
     {
         call = "fsopen(\"overlay\")";
         int context = fsopen("overlay", FSOPEN_CLOEXEC);
@@ -109,6 +115,15 @@ internal static class OverlayMount
             {
                 call = string.Create(CultureInfo.InvariantCulture, $"fsconfig(\"{key}\", \"{value}\")");
                 if (fsconfig(context, FSCONFIG_SET_STRING, key, value, 0) != 0)
+                {
+                    return Marshal.GetLastPInvokeError();
+                }
+            }
+
+            if (userXattr)
+            {
+                call = "fsconfig(\"userxattr\")";
+                if (fsconfig(context, FSCONFIG_SET_FLAG, "userxattr", null, 0) != 0)
                 {
                     return Marshal.GetLastPInvokeError();
                 }
@@ -173,5 +188,5 @@ internal static class OverlayMount
     }
 
     private static OverlayUnavailableException Unavailable(string call, int errno) => new(errno, string.Create(CultureInfo.InvariantCulture,
-        $"overlayfs cannot be mounted here: {call} failed with errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)}){(errno == EPERM ? "; it needs root (CAP_SYS_ADMIN)" : errno == ENOSYS ? "; the kernel lacks the new mount API (Linux 5.2+; lowerdir+ needs 6.8+)" : string.Empty)}"));
+        $"overlayfs cannot be mounted here: {call} failed with errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)}){(errno == EPERM ? "; it needs root (CAP_SYS_ADMIN), of the machine or of a user namespace that owns the mount namespace (unshare --user --map-root-user --mount)" : errno == ENOSYS ? "; the kernel lacks the new mount API (Linux 5.2+; lowerdir+ needs 6.8+)" : string.Empty)}"));
 }

@@ -305,13 +305,13 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
             IReadOnlyList<string> parents = Chain(path, parentLayerPaths, Operation);
             using LayerLockSet parentLocks = LockWithParents(null, parents, Operation);
             RequireParents(parents, Operation);
-            ScratchMode mode = metadata.Mode ?? ChooseMode(path, parents, Operation);
+            (ScratchMode mode, bool userXattr) = metadata.Mode is { } recorded ? (recorded, metadata.OverlayUserXattr) : ChooseMode(path, parents, Operation);
             activity?.SetTag("mode", mode.ToString().ToLowerInvariant());
             if (mode == ScratchMode.Overlay)
             {
                 try
                 {
-                    OverlayMount.Mount(path, parents);
+                    OverlayMount.Mount(path, parents, userXattr);
                 }
                 catch (OverlayUnavailableException e)
                 {
@@ -324,8 +324,17 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
             }
 
             // Holds first, state second: a crash in between leaves a hold the state disowns, never the reverse.
-            AddHolds(path, parents, Operation);
-            (metadata with { Prepared = true, Materialized = true, Mode = mode }).Write(path);
+            try
+            {
+                AddHolds(path, parents, Operation);
+            }
+            catch when (mode == ScratchMode.Overlay && !metadata.Prepared)
+            {
+                OverlayMount.Unmount(path); // not prepared, so not mounted either
+                throw;
+            }
+
+            (metadata with { Prepared = true, Materialized = true, Mode = mode, OverlayUserXattr = userXattr }).Write(path);
         });
     }
 
@@ -338,21 +347,36 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
     /// <param name="path">The layer.</param>
     public IReadOnlyList<string> GetRecordedChain(string path) => LayerChain.Read(path);
 
-    private ScratchMode ChooseMode(string path, IReadOnlyList<string> parents, string operation)
+    /// <summary>The mode of a scratch layer's first prepare, and for overlay mode whether it is mounted with <c>userxattr</c>.</summary>
+    /// <remarks>
+    /// Overlay as root of the machine over parents with <c>trusted.*</c> marks; else, as root of a user namespace (or
+    /// over parents written there), overlay with <c>userxattr</c> over parents with <c>user.overlay.*</c> marks; else
+    /// a reflink copy where the file system clones, else a full copy.
+    /// </remarks>
+    private (ScratchMode Mode, bool UserXattr) ChooseMode(string path, IReadOnlyList<string> parents, string operation)
     {
         ScratchMode wanted = _options.ScratchMode;
-        bool stackable = parents.All(p => LayerMetadata.TryRead(p) is { Stackable: true });
-        if (wanted == ScratchMode.Overlay && !stackable)
+        List<LayerMetadata?> parentMetadata = parents.Select(LayerMetadata.TryRead).ToList();
+        bool trusted = PlainFilesTree.CanWriteTrusted && parentMetadata.All(m => m is { Stackable: true });
+        bool user = PlainFilesTree.CanStack && parentMetadata.All(m => m is { StackableWithUserXattr: true });
+        if (wanted == ScratchMode.Overlay && !trusted && !user)
         {
-            throw new HcsException(operation, Win32Error.NotSupported, path, "(overlay mode needs parents imported as root, whose deletions are overlay whiteouts; re-import them as root or use a copy mode)");
+            throw new HcsException(operation, Win32Error.NotSupported, path, PlainFilesTree.CanStack
+                ? "(overlay mode needs parents imported as root, whose deletions are overlay whiteouts; re-import them as root or use a copy mode)"
+                : "(overlay mode needs root, of the machine or of a user namespace (unshare --user --map-root-user --mount), and parents imported so; use a copy mode)");
         }
 
-        if (wanted is ScratchMode.Auto && stackable && PlainFilesTree.CanStack)
+        if (wanted == ScratchMode.Overlay)
+        {
+            return (ScratchMode.Overlay, !trusted); // mounted by the caller, whose errors name the layer
+        }
+
+        if (wanted == ScratchMode.Auto && (trusted || user))
         {
             try
             {
-                OverlayMount.Mount(path, parents);
-                return ScratchMode.Overlay;
+                OverlayMount.Mount(path, parents, userXattr: !trusted);
+                return (ScratchMode.Overlay, !trusted);
             }
             catch (OverlayUnavailableException)
             {
@@ -367,8 +391,8 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
 
         return wanted switch
         {
-            ScratchMode.Auto => parents.Count > 0 && CopyView.CanReflink(path, parents[0]) ? ScratchMode.Reflink : ScratchMode.Copy,
-            _ => wanted,
+            ScratchMode.Auto => (parents.Count > 0 && CopyView.CanReflink(path, parents[0]) ? ScratchMode.Reflink : ScratchMode.Copy, false),
+            _ => (wanted, false),
         };
     }
 
@@ -507,7 +531,15 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
         {
             string parentFull = LayerRemoval.Normalize(parent);
             RequireParents([parentFull], operation);
-            ScratchHolds.Add(parentFull, scratchFull);
+            try
+            {
+                ScratchHolds.Add(parentFull, scratchFull);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new HcsException(operation, Win32Error.AccessDenied, scratch,
+                    $"(a prepared scratch layer records itself in each parent ({ScratchHolds.FolderName}), so the parent cannot be removed under it; this user may not write in {parentFull}: stack on layers this user owns, or prepare as their owner)", innerException: e);
+            }
         }
     }
 
@@ -561,7 +593,7 @@ public sealed class PortableLayerStore : ILayerStore, IAtomicLayerStore
             }
 
             RequireParents(parents, operation);
-            ILayerReader reader = metadata is { Materialized: true, Mode: { } mode } ? new ScratchDiffReader(path, parents, mode) : new EmptyLayerReader();
+            ILayerReader reader = metadata is { Materialized: true, Mode: { } mode } ? new ScratchDiffReader(path, parents, mode, metadata.OverlayUserXattr) : new EmptyLayerReader();
             return new LockedLayerReader(reader, locks);
         }
         catch

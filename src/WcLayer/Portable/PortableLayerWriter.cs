@@ -117,7 +117,7 @@ internal sealed class PortableLayerWriter : ILayerWriter, IMutatedFileBackupSink
                 Directory.Delete(blobs);
             }
 
-            new LayerMetadata { Kind = LayerKind.ReadOnly, Stackable = PlainFilesTree.CanStack }.Write(_folder);
+            new LayerMetadata { Kind = LayerKind.ReadOnly, Stackable = PlainFilesTree.CanWriteTrusted, StackableWithUserXattr = PlainFilesTree.CanStack }.Write(_folder);
             PortableLayerStore.PublishFolder(_folder, _path, _operation);
             _done = true;
         }

@@ -32,13 +32,16 @@ internal sealed class ScratchDiffReader : ILayerReader
     private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _aliasChildren = new(StringComparer.Ordinal);
     private readonly List<Change> _plan = [];
+    private readonly string _opaqueAttribute;
     private int _index = -1;
     private Stream? _current;
     private LayerLinkInfo _currentLink;
     private bool _disposed;
 
-    public ScratchDiffReader(string scratchPath, IReadOnlyList<string> parents, ScratchMode mode)
+    public ScratchDiffReader(string scratchPath, IReadOnlyList<string> parents, ScratchMode mode, bool userXattr)
     {
+        // The mark the kernel writes in the upper directory; the other kind there is only a lower directory's, copied up.
+        _opaqueAttribute = userXattr ? PlainFilesTree.UserOpaqueAttribute : PlainFilesTree.OpaqueAttribute;
         _mountPath = PortableLayerStore.MountPathOf(scratchPath);
         bool overlay = mode == ScratchMode.Overlay;
         string rootPath = overlay ? OverlayMount.UpperOf(scratchPath) : _mountPath;
@@ -408,7 +411,7 @@ internal sealed class ScratchDiffReader : ILayerReader
     private bool IsOpaque(string path)
     {
         using SafeFileHandle handle = _root.OpenHandle(path, directory: true);
-        return UnixLayerRoot.ReadAttribute(handle, PlainFilesTree.OpaqueAttribute, _root.Describe(path)) is [(byte)'y'];
+        return UnixLayerRoot.ReadAttribute(handle, _opaqueAttribute, _root.Describe(path)) is [(byte)'y'];
     }
 
     private LayerEntry OpenDirectory(string name, string physical, string path, LayerFileStatus status)

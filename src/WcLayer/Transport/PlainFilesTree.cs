@@ -11,10 +11,13 @@ namespace WcLayer.Transport;
 /// </summary>
 /// <remarks>
 /// <para>Linux refuses <c>user.*</c> attributes on symbolic links, so a link's metadata is kept in <c>trusted.*</c>
-/// attributes, which overlayfs copies up with it; both those and whiteouts need root (<c>CAP_SYS_ADMIN</c>,
-/// <c>CAP_MKNOD</c>). Without root, a reparse point stays a placeholder (an empty file or directory holding the
-/// metadata in <c>user.*</c> attributes, as in <c>UtilityVM/</c>) and tombstones live only in <c>tombstones.txt</c>;
-/// such layers are served by the copy modes, not by overlayfs.</para>
+/// attributes, which overlayfs copies up with it; those need root in the machine's own user namespace
+/// (<c>CAP_SYS_ADMIN</c> there). Without it, a reparse point stays a placeholder (an empty file or directory holding
+/// the metadata in <c>user.*</c> attributes, as in <c>UtilityVM/</c>).</para>
+/// <para>Whiteouts and opaque marks are written by root, also root of an unprivileged user namespace (rootless
+/// container tools): an opaque directory carries <c>user.overlay.opaque</c>, which an overlay mounted with
+/// <c>userxattr</c> reads (the only kind such a namespace may mount), and as real root <c>trusted.overlay.opaque</c>
+/// too. Without root, tombstones live only in <c>tombstones.txt</c>; such layers are served by the copy modes.</para>
 /// </remarks>
 internal static class PlainFilesTree
 {
@@ -23,6 +26,9 @@ internal static class PlainFilesTree
 
     /// <summary>overlayfs' mark of a directory that hides the same directory of lower layers.</summary>
     public const string OpaqueAttribute = "trusted.overlay.opaque";
+
+    /// <summary>The same mark as an overlay mounted with <c>userxattr</c> reads and writes it (the kind a user namespace may mount).</summary>
+    public const string UserOpaqueAttribute = "user.overlay.opaque";
 
     /// <summary>A symbolic link's 40-byte <c>FILE_BASIC_INFO</c>.</summary>
     public const string LinkBasicInfoAttribute = "trusted.wclayer.basicinfo";
@@ -33,8 +39,14 @@ internal static class PlainFilesTree
     /// <summary>The blob holding a symbolic link's backup stream when it is too large for <see cref="LinkStreamsAttribute"/>.</summary>
     public const string LinkStreamsBlobAttribute = "trusted.wclayer.streams-blob";
 
-    /// <summary>Whether this process may write what overlayfs needs (whiteouts, opaque directories, link metadata): it runs as root.</summary>
+    /// <summary>Whether this process may write whiteouts and opaque marks: it runs as root, maybe of a user namespace.</summary>
     public static bool CanStack { get; } = !OperatingSystem.IsWindows() && Interop.Libc.geteuid() == 0;
+
+    /// <summary>
+    /// Whether this process may write <c>trusted.*</c> attributes (links' metadata, the opaque mark of an overlay
+    /// mounted without <c>userxattr</c>): it is root of the machine's own user namespace.
+    /// </summary>
+    public static bool CanWriteTrusted { get; } = CanStack && UserNamespace.IsInitial;
 
     /// <summary>
     /// Clears the way for a new entry: a whiteout at its path goes (a directory then hides the parents' one: opaque);
@@ -68,8 +80,14 @@ internal static class PlainFilesTree
     }
 
     /// <summary>Marks a directory opaque, so the parents' directory of the same name does not show through.</summary>
-    public static void MarkOpaque(SafeFileHandle directory, string pathForMessages) =>
-        UnixLayerRoot.WriteAttribute(directory, OpaqueAttribute, "y"u8, pathForMessages);
+    public static void MarkOpaque(SafeFileHandle directory, string pathForMessages)
+    {
+        UnixLayerRoot.WriteAttribute(directory, UserOpaqueAttribute, "y"u8, pathForMessages);
+        if (CanWriteTrusted)
+        {
+            UnixLayerRoot.WriteAttribute(directory, OpaqueAttribute, "y"u8, pathForMessages);
+        }
+    }
 
     /// <summary>Whether a directory is only the holder of whiteouts below it.</summary>
     public static bool IsImplicit(UnixLayerRoot root, string name)
@@ -148,7 +166,7 @@ internal static class PlainFilesTree
     /// </summary>
     public static void ConvertToLink(UnixLayerRoot root, string name, FileBasicInfo info, bool isDirectory)
     {
-        if (!CanStack)
+        if (!CanWriteTrusted)
         {
             return;
         }

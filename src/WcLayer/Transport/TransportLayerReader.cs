@@ -251,7 +251,9 @@ public sealed class TransportLayerReader : ISeekableLayerReader
     {
         _currentName = name;
         (FileBasicInfo info, byte[] streams) = PlainFilesTree.ReadLink((UnixLayerRoot)_root, name)
-            ?? throw new InvalidDataException($"{_root.Describe(name)}: a symbolic link without the Windows metadata of a reparse point.");
+            ?? throw new InvalidDataException(PlainFilesTree.CanWriteTrusted
+                ? $"{_root.Describe(name)}: a symbolic link without the Windows metadata of a reparse point."
+                : $"{_root.Describe(name)}: a symbolic link whose Windows metadata this process cannot read: the layer was imported by root, which keeps a reparse point's metadata in trusted.* attributes, and only root of the machine (not of a user namespace) may read those; read the layer as root.");
         _current = new MemoryStream(streams, writable: false);
         _currentLinkInfo = new LayerLinkInfo(status.NumberOfLinks, status.FileId);
         _currentSeekable = false;
