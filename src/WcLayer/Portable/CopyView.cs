@@ -50,11 +50,64 @@ internal static class CopyView
         }
     }
 
+    /// <remarks>
+    /// The view is built in a hidden folder beside the mount directory and renamed into place when whole, so a killed
+    /// copy leaves no half view at the mount path: the next call (the scratch layer is not materialized yet, so nobody
+    /// has seen or changed the view) sweeps what it left and starts again.
+    /// </remarks>
     public static void Materialize(string scratchPath, IReadOnlyList<string> parents, bool reflink, IProgress<LayerProgress>? progress = null)
+    {
+        string mountPath = PortableLayerStore.MountPathOf(scratchPath);
+        SweepUnfinishedViews(mountPath);
+        string building = HiddenSibling.Beside(mountPath, HiddenSibling.TemporaryMarker);
+        Directory.CreateDirectory(building);
+        try
+        {
+            Build(scratchPath, building, parents, reflink, progress);
+            if (Directory.Exists(mountPath))
+            {
+                Directory.Delete(mountPath); // the empty directory CreateScratchLayer made: only an empty one goes
+            }
+
+            Directory.Move(building, mountPath);
+        }
+        catch
+        {
+            LayerRemoval.RemoveOwnFolder(building);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Removes what a killed <see cref="Materialize"/> left: its hidden folders, and a view already renamed into place
+    /// whose scratch layer was not yet recorded as materialized (renamed away first, then removed without following links).
+    /// </summary>
+    private static void SweepUnfinishedViews(string mountPath)
+    {
+        string folder = Path.GetDirectoryName(mountPath)!;
+        string name = Path.GetFileName(mountPath);
+        foreach (string entry in Directory.EnumerateFileSystemEntries(folder, "." + name + ".wclayer-*").ToList())
+        {
+            string entryName = Path.GetFileName(entry);
+            if (HiddenSibling.OwnerOf(entryName, HiddenSibling.TemporaryMarker) == name || HiddenSibling.OwnerOf(entryName, HiddenSibling.TrashMarker) == name)
+            {
+                LayerRemoval.RemoveOwnFolder(entry);
+            }
+        }
+
+        if (Directory.Exists(mountPath) && Directory.EnumerateFileSystemEntries(mountPath).Any())
+        {
+            string trash = HiddenSibling.Beside(mountPath, HiddenSibling.TrashMarker);
+            Directory.Move(mountPath, trash);
+            LayerRemoval.RemoveOwnFolder(trash);
+        }
+    }
+
+    private static void Build(string scratchPath, string viewPath, IReadOnlyList<string> parents, bool reflink, IProgress<LayerProgress>? progress)
     {
         var manifest = new ViewManifest();
         var tally = new Tally(progress);
-        using var mount = (UnixLayerRoot)LayerRoot.Open(PortableLayerStore.MountPathOf(scratchPath));
+        using var mount = (UnixLayerRoot)LayerRoot.Open(viewPath);
         for (int layer = parents.Count - 1; layer >= 0; layer--)
         {
             using var root = (UnixLayerRoot)LayerRoot.Open(parents[layer]);

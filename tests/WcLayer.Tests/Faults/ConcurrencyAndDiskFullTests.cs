@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using WcLayer.Oci;
+using WcLayer.Portable;
 using WcLayer.Tests.Portable;
 using WcLayer.Tests.Support;
 
@@ -49,10 +50,13 @@ public sealed class ConcurrencyAndDiskFullTests
         store.AssertOnlyUserFilesLeft("after 20 parallel imports");
     }
 
-    [Fact]
-    public async Task Racing_import_remove_export_and_mount_on_one_store_give_only_documented_errors()
+    /// <summary>In the automatic mode (overlay, as root) and in copy mode, whose prepare copies the parents while others race.</summary>
+    [Theory]
+    [InlineData(ScratchMode.Auto)]
+    [InlineData(ScratchMode.Copy)]
+    public async Task Racing_import_remove_export_and_mount_on_one_store_give_only_documented_errors(ScratchMode mode)
     {
-        using var store = new FaultStore(SmallTar(100));
+        using var store = new FaultStore(SmallTar(100), mode: mode);
         string[] layers = [store["a"], store["b"]];
         string scratch = store["s"];
         var unexpected = new ConcurrentQueue<Exception>();

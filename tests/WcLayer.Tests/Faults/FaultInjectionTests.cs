@@ -23,9 +23,21 @@ public sealed class FaultInjectionTests(ITestOutputHelper output, FaultInjection
 
     public static TheoryData<string> Commands => ["import", "export", "create", "mount", "unmount", "remove"];
 
+    /// <summary>The commands whose work depends on the scratch mode (as root, the others run in overlay mode).</summary>
+    public static TheoryData<string> ScratchCommands => ["create", "mount", "unmount"];
+
     [Theory]
     [MemberData(nameof(Commands))]
-    public async Task A_command_killed_at_any_point_leaves_every_layer_whole_and_retries_cleanly(string command)
+    public Task A_command_killed_at_any_point_leaves_every_layer_whole_and_retries_cleanly(string command) =>
+        RunTrialsAsync(command, mode: null);
+
+    /// <summary>The same in copy mode, whose mount copies the parents' files (a kill lands mid-copy).</summary>
+    [Theory]
+    [MemberData(nameof(ScratchCommands))]
+    public Task A_command_killed_at_any_point_in_copy_mode_leaves_every_layer_whole_and_retries_cleanly(string command) =>
+        RunTrialsAsync(command, mode: "copy");
+
+    private async Task RunTrialsAsync(string command, string? mode)
     {
         int trials = int.TryParse(Environment.GetEnvironmentVariable("WCLAYER_FAULT_TRIALS"), out int n) ? n : DefaultTrials;
         int seed = int.TryParse(Environment.GetEnvironmentVariable("WCLAYER_FAULT_SEED"), out int s) ? s : Environment.TickCount;
@@ -35,18 +47,19 @@ public sealed class FaultInjectionTests(ITestOutputHelper output, FaultInjection
         {
             // Spread kills over the whole run: process start-up takes the first few hundred milliseconds.
             var delay = TimeSpan.FromMilliseconds(random.Next(0, 1500));
-            string context = $"{command}, trial {trial}, kill after {delay.TotalMilliseconds} ms (WCLAYER_FAULT_SEED={seed})";
+            string context = $"{command}{(mode is null ? string.Empty : $" ({mode} mode)")}, trial {trial}, kill after {delay.TotalMilliseconds} ms (WCLAYER_FAULT_SEED={seed})";
             using var store = new FaultStore(baseTar.Bytes);
-            killed += await RunTrialAsync(store, command, delay, context) ? 1 : 0;
+            killed += await RunTrialAsync(store, command, delay, context, mode) ? 1 : 0;
         }
 
-        output.WriteLine($"{command}: {trials} trials, {killed} killed mid-run, seed {seed}");
+        output.WriteLine($"{command}{(mode is null ? string.Empty : $" in {mode} mode")}: {trials} trials, {killed} killed mid-run, seed {seed}");
     }
 
-    private static async Task<bool> RunTrialAsync(FaultStore store, string command, TimeSpan delay, string context)
+    private static async Task<bool> RunTrialAsync(FaultStore store, string command, TimeSpan delay, string context, string? mode)
     {
         string base0 = store["base"];
         string scratch = store["scratch"];
+        string[] mount = mode is null ? ["mount", "-l", base0, scratch] : ["mount", "--mode", mode, "-l", base0, scratch];
         bool killed;
         switch (command)
         {
@@ -88,23 +101,24 @@ public sealed class FaultInjectionTests(ITestOutputHelper output, FaultInjection
                     await AssertSucceedsAsync(context, "create", "-l", base0, scratch);
                 }
 
-                await AssertSucceedsAsync(context, "mount", "-l", base0, scratch);
+                await AssertSucceedsAsync(context, mount);
                 await AssertSucceedsAsync(context, "unmount", scratch);
                 break;
 
             case "mount":
                 store.ImportBase();
                 await AssertSucceedsAsync(context, "create", "-l", base0, scratch);
-                killed = await CliProcess.RunAndKillAsync(delay, "mount", "-l", base0, scratch);
-                await AssertSucceedsAsync(context, "mount", "-l", base0, scratch);
+                killed = await CliProcess.RunAndKillAsync(delay, mount);
+                await AssertSucceedsAsync(context, mount);
                 Assert.True(File.Exists(Path.Combine(store.Store.GetLayerMountPath(scratch), "f0000")), $"{context}: the mount lacks the base's files");
+                AssertMode(context, scratch, mode);
                 await AssertSucceedsAsync(context, "unmount", scratch);
                 break;
 
             case "unmount":
                 store.ImportBase();
                 await AssertSucceedsAsync(context, "create", "-l", base0, scratch);
-                await AssertSucceedsAsync(context, "mount", "-l", base0, scratch);
+                await AssertSucceedsAsync(context, mount);
                 killed = await CliProcess.RunAndKillAsync(delay, "unmount", scratch);
                 await AssertSucceedsAsync(context, "unmount", scratch);
                 break;
@@ -141,6 +155,12 @@ public sealed class FaultInjectionTests(ITestOutputHelper output, FaultInjection
 
         store.AssertOnlyUserFilesLeft(context);
         return killed;
+    }
+
+    private static void AssertMode(string context, string scratch, string? mode)
+    {
+        string recorded = File.ReadAllText(Path.Combine(scratch, "wclayer.json"));
+        Assert.True(mode is null || recorded.Contains($"\"mode\": \"{mode}\"", StringComparison.Ordinal), $"{context}: the scratch layer is not in {mode} mode: {recorded}");
     }
 
     private static async Task AssertSucceedsAsync(string context, params string[] args)
@@ -180,14 +200,14 @@ public sealed class FaultCollection
 /// <summary>A fresh store folder with the base tar in it; disposing unmounts anything a killed process left mounted.</summary>
 public sealed class FaultStore : IDisposable
 {
-    public FaultStore(byte[] tar, string? root = null)
+    public FaultStore(byte[] tar, string? root = null, ScratchMode mode = ScratchMode.Auto)
     {
         Root = root ?? Directory.CreateTempSubdirectory("wclayer-fault-").FullName;
         Directory.CreateDirectory(Root);
         Tar = tar;
         TarPath = Path.Combine(Root, "base.tar");
         File.WriteAllBytes(TarPath, tar);
-        Store = new PortableLayerStore(new PortableLayerStoreOptions { LockTimeout = TimeSpan.FromSeconds(20) });
+        Store = new PortableLayerStore(new PortableLayerStoreOptions { LockTimeout = TimeSpan.FromSeconds(20), ScratchMode = mode });
     }
 
     public string Root { get; }
