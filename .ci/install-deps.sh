@@ -4,9 +4,10 @@
 #   umoci           reads and checks every OCI layout we write (image tests)
 #   oci-image-tool  validates the layouts against the OCI image spec's schemas (image tests)
 #   xfsprogs        makes the XFS loop device of the portable store's reflink tests (mkfs.xfs)
+#   btrfs-progs     makes the btrfs loop device of the same tests (mkfs.btrfs)
 set -euo pipefail
 
-packages=(skopeo umoci oci-image-tool xfsprogs)
+packages=(skopeo umoci oci-image-tool xfsprogs btrfs-progs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -3,41 +3,54 @@ using WcLayer.Portable;
 
 namespace WcLayer.Tests.Portable;
 
-/// <summary>Runs where an XFS file system with reflinks can be made on a loop device: root, <c>mkfs.xfs</c> (Debian's <c>xfsprogs</c>, installed by CI).</summary>
+/// <summary>
+/// Runs where a file system with reflinks can be made on a loop device: root, and <c>mkfs.xfs</c> or <c>mkfs.btrfs</c>
+/// (Debian's <c>xfsprogs</c>, <c>btrfs-progs</c>; CI installs both).
+/// </summary>
 public sealed class ReflinkFactAttribute : FactAttribute
 {
-    public ReflinkFactAttribute()
+    /// <param name="fileSystem"><c>xfs</c> or <c>btrfs</c>.</param>
+    public ReflinkFactAttribute(string fileSystem)
     {
         if (Environment.GetEnvironmentVariable("CI") == "true")
         {
-            return; // CI installs xfsprogs and runs as root: a missing tool must fail there, not skip.
+            return; // CI installs the tools and runs as root: a missing tool must fail there, not skip.
         }
 
         if (!OperatingSystem.IsLinux() || Interop.Libc.geteuid() != 0)
         {
-            Skip = "reflink mode needs a file system with FICLONE; the test makes an XFS loop device, which needs root on Linux";
+            Skip = $"reflink mode needs a file system with FICLONE; the test makes a {fileSystem} loop device, which needs root on Linux";
         }
-        else if (!File.Exists("/sbin/mkfs.xfs") && !File.Exists("/usr/sbin/mkfs.xfs"))
+        else if (!File.Exists($"/sbin/mkfs.{fileSystem}") && !File.Exists($"/usr/sbin/mkfs.{fileSystem}"))
         {
-            Skip = "reflink mode needs a file system with FICLONE; the test makes an XFS loop device with mkfs.xfs (apt-get install xfsprogs)";
+            Skip = $"reflink mode needs a file system with FICLONE; the test makes a {fileSystem} loop device with mkfs.{fileSystem} (apt-get install {(fileSystem == "xfs" ? "xfsprogs" : "btrfs-progs")})";
         }
     }
 }
 
-/// <summary>An XFS file system with reflinks on a loop device in a temporary folder, unmounted and removed on dispose.</summary>
-public sealed class XfsVolume : IDisposable
+/// <summary>A file system with reflinks (XFS or btrfs) on a loop device in a temporary folder, unmounted and removed on dispose.</summary>
+public sealed class ReflinkVolume : IDisposable
 {
-    public XfsVolume()
+    /// <param name="fileSystem"><c>xfs</c> or <c>btrfs</c>.</param>
+    public ReflinkVolume(string fileSystem)
     {
-        Folder = Directory.CreateTempSubdirectory("wclayer-xfs-").FullName;
-        string image = Path.Combine(Folder, "xfs.img");
+        Folder = Directory.CreateTempSubdirectory($"wclayer-{fileSystem}-").FullName;
+        string image = Path.Combine(Folder, fileSystem + ".img");
         using (var file = new FileStream(image, FileMode.CreateNew))
         {
             file.SetLength(320L << 20);
         }
 
         MountPoint = Directory.CreateDirectory(Path.Combine(Folder, "m")).FullName;
-        Run("mkfs.xfs", "-q", "-m", "reflink=1", image);
+        if (fileSystem == "xfs")
+        {
+            Run("mkfs.xfs", "-q", "-m", "reflink=1", image);
+        }
+        else
+        {
+            Run("mkfs.btrfs", "-q", image);
+        }
+
         Run("mount", "-o", "loop", image, MountPoint);
     }
 
@@ -64,13 +77,18 @@ public sealed class XfsVolume : IDisposable
     }
 }
 
-/// <summary>The reflink mode on a real XFS file system: the scratch layer's view shares its data with the parents.</summary>
+/// <summary>The reflink mode on real XFS and btrfs file systems: the scratch layer's view shares its data with the parents.</summary>
 public sealed class ReflinkTests
 {
-    [ReflinkFact]
-    public void AReflinkScratchLayerMountsAndDiffsLikeTheOthers()
+    [ReflinkFact("xfs")]
+    public void AReflinkScratchLayerMountsAndDiffsLikeTheOthersOnXfs() => AReflinkScratchLayerMountsAndDiffsLikeTheOthers("xfs");
+
+    [ReflinkFact("btrfs")]
+    public void AReflinkScratchLayerMountsAndDiffsLikeTheOthersOnBtrfs() => AReflinkScratchLayerMountsAndDiffsLikeTheOthers("btrfs");
+
+    private static void AReflinkScratchLayerMountsAndDiffsLikeTheOthers(string fileSystem)
     {
-        using var volume = new XfsVolume();
+        using var volume = new ReflinkVolume(fileSystem);
         using (var store = new StoreFixture(ScratchMode.Reflink, volume.MountPoint))
         {
             store.Layer("base", [], "d:Windows", "f:Windows/win.ini=base", "f:Windows/old.txt=old");

@@ -8,6 +8,9 @@ public sealed class ScratchDiffTestsOverlay() : ScratchDiffTests(ScratchMode.Ove
 
 public sealed class ScratchDiffTestsCopy() : ScratchDiffTests(ScratchMode.Copy);
 
+/// <summary>On a btrfs loop device, where the view's files share their data with the parents' (FICLONE).</summary>
+public sealed class ScratchDiffTestsReflink() : ScratchDiffTests(ScratchMode.Reflink);
+
 public abstract class ScratchDiffTests(ScratchMode mode) : IDisposable
 {
     private readonly StoreFixture _store = new(mode);
@@ -158,6 +161,9 @@ public abstract class ScratchDiffTests(ScratchMode mode) : IDisposable
 public sealed class ScratchDiffStreamsTestsOverlay() : ScratchDiffStreamsTests(ScratchMode.Overlay);
 
 public sealed class ScratchDiffStreamsTestsCopy() : ScratchDiffStreamsTests(ScratchMode.Copy);
+
+/// <summary>On a btrfs loop device, where the view's files share their data with the parents' (FICLONE).</summary>
+public sealed class ScratchDiffStreamsTestsReflink() : ScratchDiffStreamsTests(ScratchMode.Reflink);
 
 public abstract class ScratchDiffStreamsTests(ScratchMode mode) : IDisposable
 {

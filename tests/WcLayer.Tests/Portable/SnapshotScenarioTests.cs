@@ -10,6 +10,9 @@ public sealed class SnapshotScenarioTestsOverlay() : SnapshotScenarioTests(Scrat
 
 public sealed class SnapshotScenarioTestsCopy() : SnapshotScenarioTests(ScratchMode.Copy);
 
+/// <summary>On a btrfs loop device, where the view's files share their data with the parents' (FICLONE).</summary>
+public sealed class SnapshotScenarioTestsReflink() : SnapshotScenarioTests(ScratchMode.Reflink);
+
 public abstract class SnapshotScenarioTests(ScratchMode mode) : IDisposable
 {
     private readonly StoreFixture _store = new(mode);

@@ -12,9 +12,18 @@ public sealed class StoreFixture : IDisposable
     public static readonly byte[] FileSecurity = Convert.FromBase64String("AQAEgBQAAAAkAAAAAAAAADAAAAABAgAAAAAABSAAAAAgAgAAAQEAAAAAAAUSAAAAAgBMAAMAAAAAABgA/wEfAAECAAAAAAAFIAAAACACAAAAABQA/wEfAAEBAAAAAAAFEgAAAAAAGACpABIAAQIAAAAAAAUgAAAAIQIAAA==");
 
     /// <param name="mode">How scratch layers are mounted: overlay (needs root, as in CI) or a copy mode.</param>
-    /// <param name="parent">Where the store's temporary folder goes; <see langword="null"/> for the system's temporary folder.</param>
+    /// <param name="parent">
+    /// Where the store's temporary folder goes; <see langword="null"/> for the system's temporary folder, or for the
+    /// reflink mode a btrfs loop device of its own (needs root and mkfs.btrfs, as in CI).
+    /// </param>
     public StoreFixture(ScratchMode mode = ScratchMode.Auto, string? parent = null)
     {
+        if (mode == ScratchMode.Reflink && parent is null)
+        {
+            _volume = new ReflinkVolume("btrfs");
+            parent = _volume.MountPoint;
+        }
+
         Root = parent is null ? Directory.CreateTempSubdirectory("wclayer-store-").FullName : Directory.CreateDirectory(System.IO.Path.Combine(parent, "store")).FullName;
         Mode = mode;
         Store = new PortableLayerStore(new PortableLayerStoreOptions { LockTimeout = TimeSpan.FromSeconds(5), BaseImagesRoot = Root, ScratchMode = mode });
@@ -112,5 +121,8 @@ public sealed class StoreFixture : IDisposable
     {
         MountCleanup.UnmountAll(Root);
         Directory.Delete(Root, recursive: true);
+        _volume?.Dispose();
     }
+
+    private readonly ReflinkVolume? _volume;
 }
