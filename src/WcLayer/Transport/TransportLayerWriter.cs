@@ -35,6 +35,8 @@ public sealed class TransportLayerWriter : ILayerWriter
 
     // Plain Files\ trees: per directory, the names this layer and its parents have there, ignoring case.
     private readonly Dictionary<string, Dictionary<string, string>> _spellings = new(StringComparer.Ordinal);
+    private string? _lastDirectory;
+    private string? _lastCanonicalDirectory;
 
     private Stream? _current;
     private FileStream? _currentFile;
@@ -430,26 +432,41 @@ public sealed class TransportLayerWriter : ILayerWriter
     /// already has in another case takes that spelling (this layer first, then the immediate parent, …), so entries,
     /// whiteouts and hard-link targets of a child land on the entries they mean.
     /// </summary>
-    private string CanonicalName(string name)
+    private string CanonicalName(string name) =>
+        _options.FilesArePlain && TransportPath.HasPrefix(name, TransportPath.Files) ? CanonicalPath(name) : name;
+
+    /// <summary>
+    /// <see cref="CanonicalName"/> of a <c>Files\</c> path: its directory's canonical path (remembered for the next
+    /// entry, which a tar usually puts in the same directory), then its last name as spelled there already.
+    /// </summary>
+    private string CanonicalPath(string name)
     {
-        if (!_options.FilesArePlain || !TransportPath.HasPrefix(name, TransportPath.Files))
+        int slash = name.LastIndexOf('\\');
+        if (slash < 0)
         {
-            return name;
+            return name; // Files itself
         }
 
-        string[] parts = name.Split('\\');
-        string directory = parts[0];
-        for (int i = 1; i < parts.Length; i++)
+        string directory;
+        string canonicalDirectory;
+        if (_lastDirectory is not null && name.AsSpan(0, slash).SequenceEqual(_lastDirectory))
         {
-            if (SpellingsIn(directory).TryGetValue(parts[i], out string? spelling))
-            {
-                parts[i] = spelling;
-            }
-
-            directory = directory + "\\" + parts[i];
+            directory = _lastDirectory;
+            canonicalDirectory = _lastCanonicalDirectory!;
+        }
+        else
+        {
+            directory = name[..slash];
+            canonicalDirectory = CanonicalPath(directory);
+            _lastDirectory = directory;
+            _lastCanonicalDirectory = canonicalDirectory;
         }
 
-        return string.Join('\\', parts);
+        ReadOnlySpan<char> leaf = name.AsSpan(slash + 1);
+        bool respelled = SpellingsIn(canonicalDirectory).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(leaf, out string? spelling)
+            && !leaf.SequenceEqual(spelling);
+        return !respelled && ReferenceEquals(directory, canonicalDirectory) ? name
+            : string.Concat(canonicalDirectory, "\\", respelled ? spelling : leaf);
     }
 
     private Dictionary<string, string> SpellingsIn(string directory)
@@ -487,9 +504,11 @@ public sealed class TransportLayerWriter : ILayerWriter
     private void RememberSpelling(string name)
     {
         int slash = name.LastIndexOf('\\');
-        if (slash > 0)
+        if (slash > 0 && SpellingsIn(name[..slash]).TryAdd(name[(slash + 1)..], name[(slash + 1)..])
+            && _lastDirectory is not null && _lastDirectory.StartsWith(name + "\\", StringComparison.OrdinalIgnoreCase))
         {
-            SpellingsIn(name[..slash]).TryAdd(name[(slash + 1)..], name[(slash + 1)..]);
+            // A directory named after entries below it: the remembered canonical path may now be spelled otherwise.
+            _lastDirectory = null;
         }
     }
 

@@ -135,6 +135,22 @@ public sealed class UserNamespaceOverlayTests : IDisposable
         Assert.False(Directory.EnumerateFileSystemEntries(Path.Combine(_folder, "s", "mount")).Any());
     }
 
+    [UserNamespaceFact(asRootToo: true)]
+    public async Task A_layer_whose_links_root_imported_is_not_exported_without_their_metadata()
+    {
+        // The base layer of the sample has symbolic links and junctions: as root they become links whose metadata is
+        // in trusted.* attributes, which a user namespace cannot read.
+        await File.WriteAllBytesAsync(Path.Combine(_folder, "base.tar"), await LayerTars.CreateBaseAsync());
+        CliResult imported = await CliProcess.RunScriptAsync($"wclayer import -i base.tar base && chown -R {Nobody}:{Nobody} base", _folder);
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+
+        CliResult result = await RunInUserNamespaceAsync("wclayer export -o out.tar base");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("trusted.*", result.Error, StringComparison.Ordinal);
+        Assert.Contains("read the layer as root", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "out.tar")));
+    }
+
     /// <summary>base.tar: <c>dir/a.txt</c>, <c>dir/b.txt</c>, <c>gone.txt</c>, <c>keep.txt</c>; child.tar deletes <c>dir</c> and makes it again with <c>c.txt</c>, and deletes <c>gone.txt</c>.</summary>
     private async Task WriteTarsAsync()
     {
