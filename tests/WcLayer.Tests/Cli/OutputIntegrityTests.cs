@@ -67,6 +67,35 @@ public sealed class OutputIntegrityTests : IDisposable
     }
 
     [Fact]
+    public async Task AnExportRemovesTheTemporaryAKilledExportLeftButNotALiveOneOrALink()
+    {
+        await ImportBaseAsync();
+        string abandoned = _temp[".out.tar.wclayer-tmp-0123456789ab"];
+        await File.WriteAllTextAsync(abandoned, "half a tar");
+        string live = _temp[".out.tar.wclayer-tmp-ba9876543210"];
+        string canary = _temp["canary.txt"];
+        await File.WriteAllTextAsync(canary, "keep");
+        string link = _temp[".out.tar.wclayer-tmp-111111111111"];
+        File.CreateSymbolicLink(link, canary);
+        string other = _temp[".other.tar.wclayer-tmp-222222222222"];
+        await File.WriteAllTextAsync(other, "another output's");
+
+        // A writer that is still at work holds its temporary as the tool does.
+        await using (new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            CliResult result = await CliRunner.RunAsync(["export", "-o", _temp["out.tar"], _temp["base"]]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
+
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(live));
+        Assert.Equal(canary, new FileInfo(link).LinkTarget);
+        Assert.Equal("keep", await File.ReadAllTextAsync(canary));
+        Assert.True(File.Exists(other));
+        Assert.True(File.Exists(_temp["out.tar"]));
+    }
+
+    [Fact]
     public async Task AFailedExportKeepsThePreviousFileAndLeavesNoTemporary()
     {
         await File.WriteAllTextAsync(_temp["out.tar"], "the previous file");
