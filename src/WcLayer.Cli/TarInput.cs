@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using WcLayer.Oci;
 
 namespace WcLayer.Cli;
 

@@ -285,14 +285,7 @@ internal sealed class TarIntegrityStream : ReadOnlyStream
 
     private static void VerifyChecksum(ReadOnlySpan<byte> header, long offset)
     {
-        long unsigned = 0;
-        long signed = 0;
-        for (int i = 0; i < BlockSize; i++)
-        {
-            byte b = i is >= 148 and < 156 ? (byte)' ' : header[i];
-            unsigned += b;
-            signed += (sbyte)b;
-        }
+        (long unsigned, long signed) = TarHeaderChecksum.Sums(header);
 
         long stored;
         try
