@@ -85,16 +85,7 @@ internal static class CopyView
     private static void SweepUnfinishedViews(string mountPath)
     {
         string folder = Path.GetDirectoryName(mountPath)!;
-        string name = Path.GetFileName(mountPath);
-        foreach (string entry in Directory.EnumerateFileSystemEntries(folder, "." + name + ".wclayer-*").ToList())
-        {
-            string entryName = Path.GetFileName(entry);
-            if (HiddenSibling.OwnerOf(entryName, HiddenSibling.TemporaryMarker) == name || HiddenSibling.OwnerOf(entryName, HiddenSibling.TrashMarker) == name)
-            {
-                LayerRemoval.RemoveOwnFolder(entry);
-            }
-        }
-
+        LayerRemoval.SweepLeftovers(folder, Path.GetFileName(mountPath), tryLock: _ => null);
         if (Directory.Exists(mountPath) && Directory.EnumerateFileSystemEntries(mountPath).Any())
         {
             string trash = HiddenSibling.Beside(mountPath, HiddenSibling.TrashMarker);

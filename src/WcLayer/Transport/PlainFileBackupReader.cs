@@ -141,7 +141,7 @@ internal sealed class PlainFileBackupReader : ReadOnlyStream
             {
                 if (fileLength is not { } length)
                 {
-                    throw new InvalidDataException($"{pathForMessages}: the stored Windows metadata ({UnixLayerRoot.StreamsAttribute}) has a data stream, but the entry is not a file.");
+                    throw DataInNonFile(pathForMessages);
                 }
 
                 result = ReferenceEquals(result, blob) ? (byte[])blob.Clone() : result;
@@ -162,7 +162,7 @@ internal sealed class PlainFileBackupReader : ReadOnlyStream
             StoredStream stream = StoredStream.Read(_blob, _blobPosition, null, _pathForMessages);
             if (stream.IsInFile && _file is null)
             {
-                throw Corrupt();
+                throw DataInNonFile(_pathForMessages);
             }
 
             if (stream.Id == BackupStreamId.SecurityData && !_includeSecurity)
@@ -181,6 +181,6 @@ internal sealed class PlainFileBackupReader : ReadOnlyStream
         return false;
     }
 
-    private InvalidDataException Corrupt() =>
-        new($"{_pathForMessages}: the stored Windows metadata ({UnixLayerRoot.StreamsAttribute}) is corrupt at offset {_blobPosition}.");
+    private static InvalidDataException DataInNonFile(string pathForMessages) =>
+        new($"{pathForMessages}: the stored Windows metadata ({UnixLayerRoot.StreamsAttribute}) has a data stream, but the entry is not a file.");
 }
